@@ -1,0 +1,116 @@
+"""The Python API: load a model once, then tag and clean documents.
+
+    from declutter import Cleaner
+    cleaner = Cleaner.load()
+    cleaner.clean(text_or_html)          # -> the article text
+    cleaner.tag(text_or_html)            # -> paragraphs with label, probability, kept
+
+A ``Cleaner`` holds no per-call state, so one instance can be shared across threads.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable, Literal, Sequence
+
+import numpy as np
+
+from declutter.categories import ARTICLE, check_label
+from declutter.decode import decode_bytes, looks_like_html
+from declutter.model_store import load_model
+from declutter.paragraph import Paragraph
+from declutter.segment import TextLayout, segment_html, segment_text
+
+Format = Literal["auto", "text", "html"]
+DEFAULT_MAX_BYTES = 20_000_000
+
+
+class DocumentTooLarge(ValueError):
+    """The document is over the size limit."""
+
+
+class TaggedDocument(list):
+    """A document's paragraphs (a ``list[Paragraph]``), each with its decision.
+
+    ``text`` joins the kept paragraphs with the document's own paragraph separator."""
+
+    def __init__(self, paragraphs: Iterable[Paragraph], format: str, separator: str) -> None:
+        super().__init__(paragraphs)
+        self.format = format
+        self.separator = separator
+
+    @property
+    def kept(self) -> list[Paragraph]:
+        return [p for p in self if p.kept]
+
+    @property
+    def dropped(self) -> list[Paragraph]:
+        return [p for p in self if not p.kept]
+
+    @property
+    def text(self) -> str:
+        return self.separator.join(p.text for p in self if p.kept)
+
+    def to_dict(self) -> dict:
+        return {"format": self.format, "text": self.text, "paragraphs": [p.to_dict() for p in self]}
+
+
+class Cleaner:
+    """Tags paragraphs with a :class:`~declutter.model.ParagraphClassifier` and keeps the article."""
+
+    def __init__(self, model, keep: Iterable[str] = (ARTICLE,), max_bytes: int | None = DEFAULT_MAX_BYTES, manifest: dict | None = None) -> None:
+        self.model = model
+        self.keep = frozenset(check_label(k) for k in keep) | {ARTICLE}
+        self.max_bytes = max_bytes
+        self.manifest = manifest or {}
+
+    @classmethod
+    def load(cls, path: str | Path | None = None, *, trust: bool = False, keep: Iterable[str] = (ARTICLE,), max_bytes: int | None = DEFAULT_MAX_BYTES) -> "Cleaner":
+        """The shipped model (``path=None``) or a model directory; see :func:`load_model`."""
+        model, manifest = load_model(path, trust=trust)
+        return cls(model, keep=keep, max_bytes=max_bytes, manifest=manifest)
+
+    # -- one document ---------------------------------------------------------------------
+    def tag(self, document: str | bytes, format: Format = "auto") -> TaggedDocument:
+        """Every paragraph of ``document`` with its label, probability and whether it is kept."""
+        return self.tag_many([document], format)[0]
+
+    def clean(self, document: str | bytes, format: Format = "auto") -> str:
+        """The article text of ``document``: its kept paragraphs, in order."""
+        return self.tag(document, format).text
+
+    # -- many documents at once (one model call) -------------------------------------------
+    def tag_many(self, documents: Sequence[str | bytes], format: Format = "auto") -> list[TaggedDocument]:
+        """Tag a batch; faster than one call per document. Errors raise for the whole batch."""
+        tagged = [self.segment(doc, format) for doc in documents]
+        self.decide(tagged)
+        return tagged
+
+    def segment(self, document: str | bytes, format: Format = "auto") -> TaggedDocument:
+        """Decode and split ``document`` into paragraphs (no model involved)."""
+        if self.max_bytes is not None and len(document) > self.max_bytes:
+            raise DocumentTooLarge(f"document of {len(document):,} bytes is over the limit of {self.max_bytes:,}")
+        text = decode_bytes(document) if isinstance(document, bytes) else document
+        kind = format if format != "auto" else ("html" if looks_like_html(text) else "text")
+        if kind == "html":
+            return TaggedDocument(segment_html(text), "html", "\n")
+        if kind != "text":
+            raise ValueError(f"unknown format {format!r}: use auto, text or html")
+        paragraphs, layout = segment_text(text)
+        return TaggedDocument(paragraphs, "text", layout.separator)
+
+    def decide(self, documents: Sequence[list[Paragraph]]) -> None:
+        """Fill label, probability and kept of every paragraph, predicting all at once."""
+        proba, _ = self.model.predict_proba_flat(documents)
+        if not len(proba):
+            return
+        classes = self.model.classes_
+        best = proba.argmax(axis=1)
+        rows = iter(range(len(best)))
+        for doc in documents:
+            for paragraph in doc:
+                r = next(rows)
+                paragraph.label = str(classes[best[r]])
+                paragraph.probability = float(proba[r, best[r]])
+                paragraph.kept = paragraph.label in self.keep
+                paragraph.probabilities = dict(zip(map(str, classes), np.round(proba[r], 4).tolist()))

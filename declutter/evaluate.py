@@ -1,0 +1,89 @@
+"""Scoring a model on labelled documents: per-category and token-level figures."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Sequence
+
+import numpy as np
+from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
+
+from declutter.categories import ARTICLE
+from declutter.dataset import LabelledDocument
+
+_TOKEN = re.compile(r"\w+")
+
+
+def token_scores(predicted: str, gold: str) -> tuple[float, float, float]:
+    """Precision, recall and F1 of the bags of lower-cased word tokens of two texts."""
+    p, g = Counter(_TOKEN.findall(predicted.lower())), Counter(_TOKEN.findall(gold.lower()))
+    if not p and not g:
+        return 1.0, 1.0, 1.0
+    overlap = sum((p & g).values())
+    precision = overlap / sum(p.values()) if p else 0.0
+    recall = overlap / sum(g.values()) if g else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def evaluate(model, documents: Sequence[LabelledDocument], keep: frozenset[str] = frozenset({ARTICLE})) -> dict:
+    """Per-category precision / recall / F1, confusion matrix and token-level scores."""
+    documents = [doc for doc in documents if doc.paragraphs]
+    if not documents:
+        raise ValueError("no labelled paragraphs to evaluate on")
+    inputs = [doc.unlabelled() for doc in documents]
+    predicted = model.predict(inputs) if inputs else []
+    gold = [label for doc in documents for label in doc.labels]
+    flat = [str(label) for seq in predicted for label in seq]
+    labels = sorted(set(gold) | set(flat), key=lambda c: (c != ARTICLE, c))
+    precision, recall, f1, support = precision_recall_fscore_support(gold, flat, labels=labels, zero_division=0)
+    per_category = {
+        label: {"precision": float(p), "recall": float(r), "f1": float(f), "support": int(s)}
+        for label, p, r, f, s in zip(labels, precision, recall, f1, support)
+    }
+    tokens = np.array(
+        [
+            token_scores(
+                "\n".join(p.text for p, label in zip(doc.paragraphs, seq) if label in keep),
+                "\n".join(p.text for p in doc.paragraphs if p.label in keep),
+            )
+            for doc, seq in zip(documents, predicted)
+        ]
+    ).reshape(-1, 3)
+    kept_gold = np.array([g in keep for g in gold])
+    kept_pred = np.array([f in keep for f in flat])
+    return {
+        "documents": len(documents),
+        "paragraphs": len(gold),
+        "accuracy": float(np.mean(np.array(gold) == np.array(flat))) if gold else 0.0,
+        "per_category": per_category,
+        "kept": {
+            "precision": float((kept_gold & kept_pred).sum() / max(1, kept_pred.sum())),
+            "recall": float((kept_gold & kept_pred).sum() / max(1, kept_gold.sum())),
+        },
+        "confusion": {"labels": labels, "matrix": confusion_matrix(gold, flat, labels=labels).tolist()},
+        "tokens": dict(zip(("precision", "recall", "f1"), map(float, tokens.mean(axis=0)))) if len(tokens) else {},
+    }
+
+
+def format_report(report: dict) -> str:
+    """The evaluation as a readable text table."""
+    lines = [
+        f"{report['documents']} documents, {report['paragraphs']} paragraphs, accuracy {report['accuracy']:.3f}",
+        "",
+        f"{'category':<14}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>9}",
+    ]
+    for label, s in report["per_category"].items():
+        lines.append(f"{label:<14}{s['precision']:>10.3f}{s['recall']:>10.3f}{s['f1']:>10.3f}{s['support']:>9}")
+    kept = report["kept"]
+    lines += ["", f"kept paragraphs: precision {kept['precision']:.3f}, recall {kept['recall']:.3f}"]
+    if report["tokens"]:
+        t = report["tokens"]
+        lines.append(f"tokens of the output vs gold: precision {t['precision']:.3f}, recall {t['recall']:.3f}, F1 {t['f1']:.3f}")
+    labels = report["confusion"]["labels"]
+    short = [label[:5] for label in labels]
+    lines += ["", "confusion (rows: gold, columns: predicted)", " " * 14 + "".join(f"{s:>7}" for s in short)]
+    for label, row in zip(labels, report["confusion"]["matrix"]):
+        lines.append(f"{label:<14}" + "".join(f"{v:>7}" for v in row))
+    return "\n".join(lines)

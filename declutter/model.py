@@ -1,0 +1,180 @@
+"""The paragraph classifier: one scikit-learn estimator over whole documents.
+
+A *sample* is a document (a list of :class:`~declutter.paragraph.Paragraph`) and its target is
+the sequence of its paragraph labels, as in sequence-labelling estimators. Two stages:
+
+1. a linear model (logistic loss, SGD) over hashed words, hashed DOM tokens and shape features
+   gives every paragraph a probability per category;
+2. a gradient-boosted model sees each paragraph's shape and its own and its neighbours'
+   first-stage probabilities (boilerplate comes in runs) and makes the final call. It is trained
+   on out-of-fold first-stage probabilities so it learns how far to trust them.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.linear_model import SGDClassifier
+from sklearn.model_selection import KFold
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.validation import check_is_fitted
+
+from declutter.features import Featurizer, FeatureSettings, shape_matrix
+from declutter.paragraph import Paragraph
+
+Document = Sequence[Paragraph]
+
+
+class ParagraphClassifier(ClassifierMixin, BaseEstimator):
+    """Labels every paragraph of a document with a category and its probability."""
+
+    def __init__(
+        self,
+        word_features: int = 2**18,
+        dom_features: int = 2**14,
+        alpha: float = 2e-6,
+        linear_epochs: int = 8,
+        context_window: int = 3,
+        boosting_iterations: int = 120,
+        folds: int = 3,
+        random_state: int = 0,
+        verbose: int = 0,
+    ) -> None:
+        self.word_features = word_features
+        self.dom_features = dom_features
+        self.alpha = alpha
+        self.linear_epochs = linear_epochs
+        self.context_window = context_window
+        self.boosting_iterations = boosting_iterations
+        self.folds = folds
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # -- fitting -------------------------------------------------------------------------
+    def fit(self, X: Sequence[Document], y: Sequence[Sequence[str]], sample_weight=None):
+        """Fit on documents ``X`` with per-paragraph labels ``y`` (one sequence per document).
+
+        ``sample_weight`` is one weight per document, applied to each of its paragraphs."""
+        X = [list(doc) for doc in X]
+        if len(X) != len(y):
+            raise ValueError(f"{len(X)} documents but {len(y)} label sequences")
+        labels = np.asarray([label for seq in y for label in seq], dtype=object)
+        sizes = np.fromiter((len(doc) for doc in X), dtype=np.int64, count=len(X))
+        if labels.shape[0] != sizes.sum():
+            raise ValueError("every paragraph needs exactly one label")
+        weights = np.repeat(
+            np.ones(len(X)) if sample_weight is None else np.asarray(sample_weight, dtype=float), sizes
+        )
+        self.classes_ = np.unique(labels)
+        self.featurizer_ = Featurizer(self.settings)
+        lexical = self.featurizer_.lexical(X)
+        shape = shape_matrix(X)
+        self.scaler_ = StandardScaler().fit(shape)
+        first = self._first_input(lexical, shape)
+
+        # Out-of-fold first-stage probabilities: the second stage must see honest inputs.
+        out_of_fold = np.zeros((first.shape[0], len(self.classes_)), dtype=np.float32)
+        starts = np.concatenate([[0], np.cumsum(sizes)])
+        folds = KFold(n_splits=self.folds, shuffle=True, random_state=self.random_state)
+        for k, (train_docs, test_docs) in enumerate(folds.split(np.arange(len(X)))):
+            train_rows = _rows(train_docs, starts)
+            test_rows = _rows(test_docs, starts)
+            linear = self._new_linear().fit(first[train_rows], labels[train_rows], sample_weight=weights[train_rows])
+            out_of_fold[test_rows] = _aligned_proba(linear, first[test_rows], self.classes_)
+            self._say(f"first stage, fold {k + 1}/{self.folds} done")
+        self.linear_ = self._new_linear().fit(first, labels, sample_weight=weights)
+        self._say("first stage fitted on all documents")
+
+        context = self._context(out_of_fold, sizes, shape)
+        self.booster_ = HistGradientBoostingClassifier(
+            max_iter=self.boosting_iterations,
+            learning_rate=0.1,
+            max_leaf_nodes=31,
+            early_stopping=False,
+            random_state=self.random_state,
+        ).fit(context, labels, sample_weight=weights)
+        self._say("second stage fitted")
+        return self
+
+    @property
+    def settings(self) -> FeatureSettings:
+        return FeatureSettings(word_features=self.word_features, dom_features=self.dom_features)
+
+    def _new_linear(self) -> SGDClassifier:
+        return SGDClassifier(
+            loss="log_loss",
+            alpha=self.alpha,
+            max_iter=self.linear_epochs,
+            tol=None,
+            n_jobs=-1,
+            random_state=self.random_state,
+        )
+
+    def _say(self, message: str) -> None:
+        if self.verbose:
+            print(f"[declutter] {message}", flush=True)
+
+    # -- prediction ----------------------------------------------------------------------
+    def predict_proba(self, X: Sequence[Document]) -> list[np.ndarray]:
+        """Per document, an array (paragraphs × ``classes_``) of probabilities."""
+        flat, sizes = self.predict_proba_flat(X)
+        return np.split(flat, np.cumsum(sizes)[:-1]) if len(sizes) else []
+
+    def predict(self, X: Sequence[Document]) -> list[np.ndarray]:
+        """Per document, the array of its paragraphs' labels."""
+        return [self.classes_[p.argmax(axis=1)] for p in self.predict_proba(X)]
+
+    def predict_proba_flat(self, X: Sequence[Document]) -> tuple[np.ndarray, np.ndarray]:
+        """All paragraphs' probabilities in one array, and the paragraph count per document."""
+        check_is_fitted(self, "booster_")
+        X = [doc if isinstance(doc, list) else list(doc) for doc in X]
+        sizes = np.fromiter((len(doc) for doc in X), dtype=np.int64, count=len(X))
+        if sizes.sum() == 0:
+            return np.zeros((0, len(self.classes_)), dtype=np.float32), sizes
+        shape = shape_matrix(X)
+        first = self._first_input(self.featurizer_.lexical(X), shape)
+        proba = _aligned_proba(self.linear_, first, self.classes_)
+        context = self._context(proba, sizes, shape)
+        return _aligned_proba(self.booster_, context, self.classes_), sizes
+
+    # -- inputs of each stage ------------------------------------------------------------
+    def _first_input(self, lexical: sp.csr_matrix, shape: np.ndarray) -> sp.csr_matrix:
+        scaled = self.scaler_.transform(shape).astype(np.float32)
+        return sp.hstack([lexical, sp.csr_matrix(scaled)], format="csr")
+
+    def _context(self, proba: np.ndarray, sizes: np.ndarray, shape: np.ndarray) -> np.ndarray:
+        """Each paragraph's own, previous, next and windowed neighbour probabilities + shape."""
+        w = self.context_window
+        blocks = []
+        start = 0
+        for n in sizes:
+            p = proba[start : start + n]
+            start += n
+            pad = np.zeros((w, p.shape[1]), dtype=p.dtype)
+            padded = np.vstack([pad, p, pad])
+            cumulative = np.vstack([np.zeros((1, p.shape[1])), np.cumsum(padded, axis=0)])
+            idx = np.arange(n) + w  # row of each paragraph inside ``padded``
+            before = (cumulative[idx] - cumulative[idx - w]) / w
+            after = (cumulative[idx + w + 1] - cumulative[idx + 1]) / w
+            blocks.append(
+                np.hstack([p, padded[idx - 1], padded[idx + 1], before, after, np.broadcast_to(p.mean(axis=0), p.shape)])
+            )
+        return np.hstack([np.vstack(blocks), shape]).astype(np.float32)
+
+
+def _rows(documents: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    return np.concatenate([np.arange(starts[d], starts[d + 1]) for d in documents]) if len(documents) else np.zeros(0, int)
+
+
+def _aligned_proba(estimator, X, classes: np.ndarray) -> np.ndarray:
+    """``predict_proba`` with columns in ``classes`` order (a fold may miss a class)."""
+    proba = estimator.predict_proba(X).astype(np.float32)
+    if len(estimator.classes_) == len(classes) and (estimator.classes_ == classes).all():
+        return proba
+    aligned = np.zeros((proba.shape[0], len(classes)), dtype=np.float32)
+    aligned[:, np.searchsorted(classes, estimator.classes_)] = proba
+    return aligned

@@ -1,0 +1,127 @@
+"""Saving and loading a model: ``model.joblib`` beside ``manifest.json`` in one directory.
+
+joblib files run code when loaded, so a model is only loaded when it is trusted: the shipped
+default model is checked against the sha256 recorded in the package, and any other model needs
+``trust=True`` (``--trust-model`` on the command line).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+from datetime import datetime, timezone
+from pathlib import Path
+
+import joblib
+import sklearn
+
+from declutter.categories import LABELS
+
+FORMAT_VERSION = 1
+MODEL_FILE = "model.joblib"
+MANIFEST_FILE = "manifest.json"
+_PACKAGE = Path(__file__).resolve().parent
+DEFAULT_MODEL_HASH_FILE = _PACKAGE / "default_model.sha256"
+
+
+class ModelError(RuntimeError):
+    """A model could not be loaded: missing, corrupt, untrusted or from incompatible versions."""
+
+
+def default_model_dir() -> Path:
+    """The shipped model: inside the installed package, or ``models/default`` of a checkout."""
+    for candidate in (_PACKAGE / "_models" / "default", _PACKAGE.parent / "models" / "default"):
+        if (candidate / MODEL_FILE).exists():
+            return candidate
+    raise ModelError("the default model is missing; build it with: python scripts/build_model.py")
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def save_model(model, directory: str | Path, **manifest_fields) -> Path:
+    """Write ``model`` and its manifest (versions, categories, features, hash, extra fields)."""
+    from declutter import __version__
+
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    model_path = directory / MODEL_FILE
+    joblib.dump(model, model_path, compress=3)
+    manifest = {
+        "format_version": FORMAT_VERSION,
+        "declutter_version": __version__,
+        "sklearn_version": sklearn.__version__,
+        "python_version": platform.python_version(),
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "categories": [str(c) for c in model.classes_],
+        "feature_settings": model.settings.to_dict(),
+        "params": model.get_params(),
+        "model_sha256": sha256_of(model_path),
+        **manifest_fields,
+    }
+    (directory / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+    return directory
+
+
+def read_manifest(directory: str | Path) -> dict:
+    path = Path(directory) / MANIFEST_FILE
+    try:
+        return json.loads(path.read_text())
+    except FileNotFoundError as exc:
+        raise ModelError(f"no {MANIFEST_FILE} in {directory}") from exc
+    except json.JSONDecodeError as exc:
+        raise ModelError(f"corrupt manifest {path}: {exc}") from exc
+
+
+def load_model(directory: str | Path | None = None, trust: bool = False):
+    """Load a model directory after checking trust, integrity and versions."""
+    from declutter import __version__
+
+    is_default = directory is None
+    directory = default_model_dir() if is_default else Path(directory)
+    if directory.is_file():
+        directory = directory.parent
+    model_path = directory / MODEL_FILE
+    if not model_path.exists():
+        raise ModelError(f"no {MODEL_FILE} in {directory}")
+    manifest = read_manifest(directory)
+    actual = sha256_of(model_path)
+    if is_default:
+        expected = DEFAULT_MODEL_HASH_FILE.read_text().strip() if DEFAULT_MODEL_HASH_FILE.exists() else None
+        if actual != expected:
+            raise ModelError(f"the shipped model {model_path} does not match the sha256 recorded in the package")
+    elif not trust:
+        raise ModelError(
+            f"refusing to load {model_path}: model files can run code when loaded. "
+            "Pass trust=True (--trust-model) if you trust where it came from."
+        )
+    if manifest.get("model_sha256") != actual:
+        raise ModelError(f"{model_path} is corrupt or was changed: its sha256 differs from the manifest")
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise ModelError(
+            f"model format {manifest.get('format_version')} (declutter {manifest.get('declutter_version')}) "
+            f"cannot be read by declutter {__version__} (format {FORMAT_VERSION})"
+        )
+    if _minor(manifest.get("sklearn_version", "")) != _minor(sklearn.__version__):
+        raise ModelError(
+            f"model written with scikit-learn {manifest.get('sklearn_version')}, but scikit-learn "
+            f"{sklearn.__version__} is installed; install the matching version or retrain the model"
+        )
+    try:
+        model = joblib.load(model_path)
+    except Exception as exc:  # noqa: BLE001 - any unpickling failure means the file is unusable
+        raise ModelError(f"could not load {model_path}: {exc}") from exc
+    unknown = set(map(str, model.classes_)) - set(LABELS)
+    if unknown:
+        raise ModelError(f"model knows categories this declutter does not: {sorted(unknown)}")
+    return model, manifest
+
+
+def _minor(version: str) -> str:
+    return ".".join(version.split(".")[:2])

@@ -1,0 +1,51 @@
+"""Plain text → paragraphs, one per line or one per blank-line separated block."""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+
+from declutter.paragraph import Paragraph
+
+_BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+_WRAPPED_MAX = 100  # hard-wrapped text has lines no longer than this
+_WRAPPED_MIN = 30  # ... and every line but a block's last at least this long
+
+
+class TextLayout(str, Enum):
+    """How paragraphs are separated in a plain-text document."""
+
+    LINES = "lines"
+    BLOCKS = "blocks"
+
+    @property
+    def separator(self) -> str:
+        return "\n" if self is TextLayout.LINES else "\n\n"
+
+
+def detect_layout(text: str) -> TextLayout:
+    """Blank-line blocks when the text is hard-wrapped prose; otherwise one paragraph per line."""
+    blocks = [b for b in _BLANK_LINE.split(text.replace("\r\n", "\n")) if b.strip()]
+    multi = [b.strip("\n").split("\n") for b in blocks if "\n" in b.strip("\n")]
+    if not multi:
+        return TextLayout.LINES
+    wrapped = sum(
+        all(len(line) <= _WRAPPED_MAX for line in lines)
+        and all(len(line.strip()) >= _WRAPPED_MIN for line in lines[:-1])
+        for lines in multi
+    )
+    return TextLayout.BLOCKS if wrapped * 2 >= len(multi) else TextLayout.LINES
+
+
+def segment_text(text: str, layout: TextLayout | None = None) -> tuple[list[Paragraph], TextLayout]:
+    """Split ``text`` into paragraphs, keeping each paragraph's text exactly (line ends aside)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    layout = layout or detect_layout(text)
+    if layout is TextLayout.LINES:
+        pieces = text.split("\n")
+    else:
+        pieces = [b.strip("\n") for b in _BLANK_LINE.split(text)]
+    paragraphs = [Paragraph(text=p, index=0) for p in pieces if p.strip()]
+    for i, p in enumerate(paragraphs):
+        p.index = i
+    return paragraphs, layout

@@ -1,0 +1,102 @@
+"""From labelled documents to a fitted model: the views the model learns from, and their weights.
+
+A page labelled from HTML teaches the HTML case. The same page also yields two plain-text
+views, because plain text arrives in two shapes: a whole page dumped as text (mostly
+boilerplate) and an extractor's output (mostly article, with the boilerplate that sits near the
+story). Hand-written text documents are few but carry every category, so each group of
+documents is weighted to an equal share of the training signal.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from declutter.categories import ARTICLE
+from declutter.dataset import LabelledDocument
+from declutter.model import ParagraphClassifier
+from declutter.paragraph import Paragraph
+
+_NEAR_STORY = 3  # boilerplate blocks this close to the story survive into the extractor view
+
+
+@dataclass
+class TrainingSet:
+    documents: list[list[Paragraph]]
+    labels: list[list[str]]
+    weights: np.ndarray
+    groups: dict[str, int]
+
+
+def _text_view(paragraphs: Sequence[Paragraph]) -> list[Paragraph]:
+    return [Paragraph(text=p.text, index=i, label=p.label) for i, p in enumerate(paragraphs)]
+
+
+def extractor_view(doc: LabelledDocument) -> list[Paragraph] | None:
+    """The story as an extractor would return it: article blocks and the boilerplate near them."""
+    rows = [i for i, p in enumerate(doc.paragraphs) if p.label == ARTICLE]
+    if not rows:
+        return None
+    first, last = rows[0], rows[-1]
+    near = [
+        p for i, p in enumerate(doc.paragraphs)
+        if p.label == ARTICLE or first - _NEAR_STORY <= i <= last + _NEAR_STORY and len(p.text) > 1
+    ]
+    return _text_view(near)
+
+
+def build_training_set(documents: Iterable[LabelledDocument]) -> TrainingSet:
+    """Every document, plus the text views of HTML ones, weighted per group."""
+    groups: dict[str, list[list[Paragraph]]] = {"written-text": [], "html": [], "html-as-text": [], "html-extracted": []}
+    for doc in documents:
+        if not doc.paragraphs:
+            continue
+        if doc.source == "html" or any(p.dom is not None for p in doc.paragraphs):
+            groups["html"].append(doc.paragraphs)
+            groups["html-as-text"].append(_text_view(doc.paragraphs))
+            extracted = extractor_view(doc)
+            if extracted:
+                groups["html-extracted"].append(extracted)
+        else:
+            groups["written-text"].append(doc.paragraphs)
+    share = {"written-text": 1.0, "html": 1.0, "html-as-text": 0.3, "html-extracted": 0.7}
+    reference = max(1, sum(len(p) for p in groups["written-text"])) or 1
+    docs, labels, weights = [], [], []
+    for name, members in groups.items():
+        paragraphs = sum(len(d) for d in members)
+        if not paragraphs:
+            continue
+        weight = share[name] * reference / paragraphs
+        for d in members:
+            docs.append([Paragraph(text=p.text, index=p.index, dom=p.dom) for p in d])
+            labels.append([p.label for p in d])
+            weights.append(weight)
+    weights = np.asarray(weights)
+    sizes = np.array([len(d) for d in docs])
+    weights *= sizes.sum() / max(1e-12, float((weights * sizes).sum()))  # mean paragraph weight 1 (SGD's step size)
+    return TrainingSet(docs, labels, weights, {k: len(v) for k, v in groups.items()})
+
+
+def train(documents: Iterable[LabelledDocument], verbose: int = 1, **params) -> tuple[ParagraphClassifier, dict]:
+    """Fit a :class:`ParagraphClassifier`; returns it and facts for the manifest."""
+    documents = list(documents)
+    data = build_training_set(documents)
+    model = ParagraphClassifier(verbose=verbose, **params).fit(data.documents, data.labels, sample_weight=data.weights)
+    facts = {
+        "training_documents": len(documents),
+        "training_views": data.groups,
+        "training_data_sha256": data_hash(documents),
+    }
+    return model, facts
+
+
+def data_hash(documents: Iterable[LabelledDocument]) -> str:
+    """A fingerprint of the labelled data (ids, texts, labels)."""
+    digest = hashlib.sha256()
+    for doc in documents:
+        digest.update(json.dumps([doc.id, [(p.text, p.label) for p in doc.paragraphs]], ensure_ascii=False).encode())
+    return digest.hexdigest()
