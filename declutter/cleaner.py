@@ -13,8 +13,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable, Literal, Sequence
 
-import numpy as np
-
 from declutter.categories import ARTICLE, check_label
 from declutter.decode import decode_bytes, looks_like_html
 from declutter.model_store import load_model
@@ -55,6 +53,20 @@ class TaggedDocument(list):
         return {"format": self.format, "text": self.text, "paragraphs": [p.to_dict() for p in self]}
 
 
+def segment_document(document: str | bytes, format: Format = "auto", max_bytes: int | None = DEFAULT_MAX_BYTES) -> TaggedDocument:
+    """Decode ``document`` and split it into paragraphs, telling HTML from text when ``auto``."""
+    if max_bytes is not None and len(document) > max_bytes:
+        raise DocumentTooLarge(f"document of {len(document):,} bytes is over the limit of {max_bytes:,} (--max-bytes)")
+    text = decode_bytes(document) if isinstance(document, bytes) else document
+    kind = format if format != "auto" else ("html" if looks_like_html(text) else "text")
+    if kind == "html":
+        return TaggedDocument(segment_html(text), "html", "\n")
+    if kind != "text":
+        raise ValueError(f"unknown format {format!r}: use auto, text or html")
+    paragraphs, layout = segment_text(text)
+    return TaggedDocument(paragraphs, "text", layout.separator)
+
+
 class Cleaner:
     """Tags paragraphs with a :class:`~declutter.model.ParagraphClassifier` and keeps the article."""
 
@@ -88,16 +100,7 @@ class Cleaner:
 
     def segment(self, document: str | bytes, format: Format = "auto") -> TaggedDocument:
         """Decode and split ``document`` into paragraphs (no model involved)."""
-        if self.max_bytes is not None and len(document) > self.max_bytes:
-            raise DocumentTooLarge(f"document of {len(document):,} bytes is over the limit of {self.max_bytes:,}")
-        text = decode_bytes(document) if isinstance(document, bytes) else document
-        kind = format if format != "auto" else ("html" if looks_like_html(text) else "text")
-        if kind == "html":
-            return TaggedDocument(segment_html(text), "html", "\n")
-        if kind != "text":
-            raise ValueError(f"unknown format {format!r}: use auto, text or html")
-        paragraphs, layout = segment_text(text)
-        return TaggedDocument(paragraphs, "text", layout.separator)
+        return segment_document(document, format, self.max_bytes)
 
     def decide(self, documents: Sequence[list[Paragraph]]) -> None:
         """Fill label, probability and kept of every paragraph, predicting all at once."""
@@ -113,4 +116,3 @@ class Cleaner:
                 paragraph.label = str(classes[best[r]])
                 paragraph.probability = float(proba[r, best[r]])
                 paragraph.kept = paragraph.label in self.keep
-                paragraph.probabilities = dict(zip(map(str, classes), np.round(proba[r], 4).tolist()))

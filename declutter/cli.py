@@ -12,9 +12,16 @@ from declutter.categories import ARTICLE, LABELS
 from declutter.model_store import ModelError
 
 FORMATS = click.Choice(["auto", "text", "html"])
-MODEL_OPTION = click.option("--model", "model_path", type=click.Path(exists=True, path_type=Path), help="Model directory (default: the shipped model).")
-TRUST_OPTION = click.option("--trust-model", is_flag=True, help="Load a --model from elsewhere (model files can run code).")
-FORMAT_OPTION = click.option("--format", "input_format", type=FORMATS, default="auto", show_default=True, help="Input kind; auto tells HTML from text.")
+BOILERPLATE_CHOICE = click.Choice([c for c in LABELS if c != ARTICLE])
+
+
+def model_options(function):
+    function = click.option("--trust-model", is_flag=True, help="Allow loading a --model from elsewhere (model files can run code).")(function)
+    return click.option("--model", "model_path", type=click.Path(exists=True, path_type=Path), help="Model directory (default: the shipped model).")(function)
+
+
+def format_option(function):
+    return click.option("--format", "input_format", type=FORMATS, default="auto", show_default=True, help="Input kind; auto tells HTML from text.")(function)
 
 
 def _cleaner(model_path: Path | None, trust: bool, keep: tuple[str, ...] = ()):
@@ -27,9 +34,7 @@ def _cleaner(model_path: Path | None, trust: bool, keep: tuple[str, ...] = ()):
 
 
 def _read(path: str) -> bytes:
-    if path == "-":
-        return sys.stdin.buffer.read()
-    return Path(path).read_bytes()
+    return sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
 
 
 @click.group()
@@ -40,53 +45,204 @@ def main() -> None:
     \b
     Examples:
       declutter clean article.txt
+      declutter clean corpus/ -o clean/ -j 2
       declutter tag page.html
       declutter train training_data/ -o my-model
     """
 
 
 @main.command()
-@click.argument("files", nargs=-1, type=click.Path(allow_dash=True))
-@FORMAT_OPTION
-@click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True, help="json: every paragraph with text, label, probability and kept.")
-@click.option("--keep", multiple=True, type=click.Choice([c for c in LABELS if c != ARTICLE]), help="Also keep paragraphs of this category (repeatable).")
-@MODEL_OPTION
-@TRUST_OPTION
-def clean(files, input_format, output_format, keep, model_path, trust_model):
-    """Print the article text of each FILE (stdin when none is given).
+@click.argument("inputs", nargs=-1, type=click.Path(allow_dash=True))
+@click.option("-o", "--output", help="Directory (mirrored .txt tree), FILE.jsonl, or - for JSONL on stdout. Default: text on stdout.")
+@format_option
+@click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Without --output: plain text, or JSON with every paragraph's label, probability and kept.")
+@click.option("--keep", multiple=True, type=BOILERPLATE_CHOICE, help="Also keep paragraphs of this category (repeatable).")
+@click.option("--tags", is_flag=True, help="JSONL output: add each paragraph's label and probability.")
+@click.option("--id-field", default="id", show_default=True, help="JSONL input: the record id field.")
+@click.option("--text-field", default="text", show_default=True, help="JSONL input: the field holding plain text.")
+@click.option("--html-field", default=None, help="JSONL input: the field holding HTML (instead of --text-field).")
+@click.option("--url-field", default="url", show_default=True, help="JSONL input: the URL field (its domain is the site).")
+@click.option("--stdin-jsonl", is_flag=True, help="Read JSONL from stdin instead of one document.")
+@click.option("-j", "--jobs", type=click.IntRange(1), default=1, show_default=True, help="Worker processes.")
+@click.option("--resume", is_flag=True, help="Skip records already written by an interrupted run.")
+@click.option("--fail-fast", is_flag=True, help="Stop at the first record that fails.")
+@click.option("--errors", type=click.Path(), help="Error report (JSONL: id, source, reason). Default: beside the output.")
+@click.option("--max-bytes", type=click.IntRange(1), default=20_000_000, show_default=True, help="Records larger than this fail with a clear reason.")
+@click.option("--site-repeats", type=click.IntRange(2), default=None, help="Drop paragraphs found on at least N documents of the same site (reads the input twice).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar, no per-record error lines.")
+@model_options
+def clean(inputs, output, input_format, output_format, keep, tags, id_field, text_field, html_field, url_field, stdin_jsonl, jobs, resume, fail_fast, errors, max_bytes, site_repeats, quiet, model_path, trust_model):
+    """Clean documents: files, directories (recursive), JSONL, WARC, or stdin.
 
     \b
     Examples:
-      declutter clean article.txt
-      curl -s https://example.org/news | declutter clean
-      declutter clean page.html --output-format json --keep meta
+      declutter clean article.txt                     # article text on stdout
+      cat page.html | declutter clean                 # stdin
+      declutter clean scraped/ -o clean/ -j 2         # mirrored tree of .txt files
+      declutter clean crawl.jsonl.gz --html-field html -o clean.jsonl --tags
+      declutter clean crawl.warc.gz -o - --site-repeats 3
     """
-    cleaner = _cleaner(model_path, trust_model, keep)
-    for path in files or ("-",):
-        tagged = cleaner.tag(_read(path), input_format)
-        if output_format == "json":
-            click.echo(json.dumps({"source": path, **tagged.to_dict()}, ensure_ascii=False))
+    from declutter.batch import BatchOptions, run_batch
+    from declutter.records import JsonlFields, kind_of, read_inputs
+
+    _cleaner(model_path, trust_model)  # fail early, once, on a model that cannot be loaded
+    inputs = list(inputs) or ["-"]
+    fields = JsonlFields(id=id_field, text=None if html_field else text_field, html=html_field, url=url_field)
+    options = BatchOptions(
+        output=output, output_format=output_format, tags=tags, jobs=jobs, quiet=quiet, fail_fast=fail_fast,
+        resume=resume, errors=errors, keep=keep, model=str(model_path) if model_path else None,
+        trust_model=trust_model, format=input_format, max_bytes=max_bytes, site_repeats=site_repeats,
+    )
+    stdin_kind = "jsonl" if stdin_jsonl else "document"
+    if site_repeats and "-" in inputs:
+        raise click.UsageError("--site-repeats reads the input twice and cannot be used with stdin")
+    total = _count_documents(inputs, kind_of)
+    summary = run_batch(
+        read_inputs(inputs, fields, stdin_kind), options, total=total,
+        repetition_items=read_inputs(inputs, fields, stdin_kind) if site_repeats else None,
+    )
+    if not quiet or summary.failed:
+        click.echo(f"declutter: {summary.line()}", err=True)
+    if summary.failed:
+        sys.exit(1)
+
+
+def _count_documents(inputs: list[str], kind_of) -> int | None:
+    """How many records there will be, when that is cheap to know (plain files only)."""
+    count = 0
+    for raw in inputs:
+        path = Path(raw)
+        if raw == "-":
+            count += 1
+        elif path.is_dir():
+            files = [p for p in path.rglob("*") if p.is_file() and kind_of(p)]
+            if any(kind_of(p) != "document" for p in files):
+                return None
+            count += len(files)
+        elif kind_of(path) in ("jsonl", "warc"):
+            return None
         else:
-            click.echo(tagged.text)
+            count += 1
+    return count
 
 
 @main.command()
 @click.argument("file", type=click.Path(allow_dash=True), default="-")
-@FORMAT_OPTION
-@MODEL_OPTION
-@TRUST_OPTION
-@click.option("--width", type=int, default=80, show_default=True, help="Characters of text shown per paragraph.")
-def tag(file, input_format, model_path, trust_model, width):
+@format_option
+@click.option("--output-format", "--as", "view", type=click.Choice(["table", "labels", "json"]), default="table", show_default=True, help="table: for reading; labels: the training format pre-filled by the model, to correct and train on.")
+@click.option("--width", type=int, default=80, show_default=True, help="Characters of text shown per paragraph in the table.")
+@model_options
+def tag(file, input_format, view, width, model_path, trust_model):
     """Show every paragraph of FILE with its label and probability.
 
     \b
     Examples:
       declutter tag article.txt
       declutter tag page.html --width 120
+      declutter tag article.txt --output-format labels >> my_labels.jsonl
     """
     cleaner = _cleaner(model_path, trust_model)
     tagged = cleaner.tag(_read(file), input_format)
+    if view == "labels":
+        record = {
+            "id": Path(file).stem if file != "-" else "stdin",
+            "source": "text",
+            "lang": "",
+            "paragraphs": [{"text": p.text, "label": p.label} for p in tagged],
+        }
+        click.echo(json.dumps(record, ensure_ascii=False))
+        return
+    if view == "json":
+        click.echo(json.dumps(tagged.to_dict(), ensure_ascii=False, indent=1))
+        return
     click.echo(f"{'#':>4}  {'keep':<4}  {'label':<12} {'prob':>5}  text")
     for p in tagged:
         text = p.text if len(p.text) <= width else p.text[: width - 1] + "…"
         click.echo(f"{p.index:>4}  {'yes' if p.kept else 'no':<4}  {p.label:<12} {p.probability:>5.2f}  {text}")
+
+
+@main.command()
+@click.argument("data", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="Directory for model.joblib and manifest.json.")
+@click.option("--validation-percent", type=click.IntRange(0, 90), default=15, show_default=True, help="Documents held out (by id) to report validation metrics.")
+@click.option("--boosting-iterations", type=click.IntRange(10), default=120, show_default=True)
+def train(data, output, validation_percent, boosting_iterations):
+    """Train a model on labelled JSONL (training_data/ format, or converted pages).
+
+    \b
+    Examples:
+      declutter train training_data/ -o my-model
+      declutter train training_data/ my_labels.jsonl build/wcxb/train.jsonl.gz -o my-model
+      declutter clean article.txt --model my-model --trust-model
+    """
+    from declutter.dataset import DataError, held_out, read_documents
+    from declutter.evaluate import evaluate, format_report
+    from declutter.model_store import save_model
+    from declutter.training import train as fit
+
+    try:
+        documents = list(read_documents(data))
+    except DataError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not documents:
+        raise click.ClickException("no labelled documents found")
+    validation = [d for d in documents if validation_percent and held_out(d.id, validation_percent)]
+    training = [d for d in documents if d not in validation] if validation else documents
+    click.echo(f"training on {len(training)} documents, validating on {len(validation)}", err=True)
+    model, facts = fit(training, verbose=1, boosting_iterations=boosting_iterations)
+    metrics = {}
+    if validation:
+        metrics["validation"] = evaluate(model, validation)
+        click.echo(format_report(metrics["validation"]))
+    save_model(model, output, metrics=metrics, **facts)
+    click.echo(f"wrote {output}", err=True)
+
+
+@main.command()
+@click.argument("data", nargs=-1, required=True, type=click.Path(exists=True))
+@model_options
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def evaluate(data, model_path, trust_model, as_json):
+    """Score a model on labelled JSONL: per category, confusion matrix, tokens of the output.
+
+    \b
+    Examples:
+      declutter evaluate held_out.jsonl
+      declutter evaluate build/wcxb/validation.jsonl.gz --model my-model --trust-model --json
+    """
+    from declutter.dataset import DataError, read_documents
+    from declutter.evaluate import evaluate as score, format_report
+
+    cleaner = _cleaner(model_path, trust_model)
+    try:
+        report = score(cleaner.model, list(read_documents(data)))
+    except (DataError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(json.dumps(report, indent=1) if as_json else format_report(report))
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="The HTML report to write.")
+@format_option
+@click.option("--keep", multiple=True, type=BOILERPLATE_CHOICE, help="Also keep paragraphs of this category.")
+@model_options
+def review(files, output, input_format, keep, model_path, trust_model):
+    """Write one HTML page showing every paragraph coloured by category, removed ones struck through.
+
+    \b
+    Examples:
+      declutter review article.txt page.html -o report.html
+    """
+    from declutter.review import render_review
+    from declutter.writers import atomic_write
+
+    cleaner = _cleaner(model_path, trust_model, keep)
+    documents = []
+    for file in files:
+        try:
+            documents.append((file, cleaner.tag(_read(file), input_format)))
+        except ValueError as exc:
+            raise click.ClickException(f"{file}: {exc}") from exc
+    atomic_write(output, render_review(documents))
+    click.echo(f"wrote {output}", err=True)

@@ -38,6 +38,7 @@ _URL_OR_EMAIL = re.compile(r"https?://|www\.|\S@\S|\.(?:com|org|net)\b", re.IGNO
 _SENTENCE_END = re.compile(r"[.!?…。](?:[\"'”’»)\]]*)(?:\s|$)")
 _PUNCTUATION = re.compile(r"[^\w\s]")
 _SEPARATOR = re.compile(r"\s[|·•/»>]\s|^[•·\-–—*►▶]\s")
+_HASHED_CHARS = 600  # a paragraph's opening says what it is; hashing all of a long one costs time
 _ENDS_SENTENCE = tuple(".!?…\"'”’»)")
 
 
@@ -66,23 +67,23 @@ class FeatureSettings:
 
 def _shape(text: str, words: list[str], stop: frozenset[str]) -> list[float]:
     n_chars = len(text)
-    n_words = len(words)
-    letters = sum(c.isalpha() for c in text) or 1
+    n_words = len(words) or 1
+    stripped = text.strip()
     return [
         math.log1p(n_chars),
-        math.log1p(n_words),
-        (sum(map(len, words)) / n_words) if n_words else 0.0,
+        math.log1p(len(words)),
+        sum(map(len, words)) / n_words,
         len(_PUNCTUATION.findall(text)) / n_chars,
-        float(text.rstrip().endswith(_ENDS_SENTENCE)),
-        float(text.lstrip()[:1].isupper()),
-        (sum(w[:1].isupper() for w in words) / n_words) if n_words else 0.0,
-        sum(c.isdigit() for c in text) / n_chars,
-        sum(c.isupper() for c in text) / letters,
+        float(stripped.endswith(_ENDS_SENTENCE)),
+        float(stripped[:1].isupper()),
+        sum(w[0].isupper() for w in words) / n_words,
+        sum(map(str.isdigit, text)) / n_chars,
+        sum(map(str.isupper, text)) / (sum(map(str.isalpha, text)) or 1),
         float(bool(_URL_OR_EMAIL.search(text))),
-        (sum(w.lower() in stop for w in words) / n_words) if n_words else 0.0,
+        sum(w.lower() in stop for w in words) / n_words,
         math.log1p(len(_SENTENCE_END.findall(text))),
-        float(text.rstrip().endswith(":")),
-        float(n_words <= 3),
+        float(stripped.endswith(":")),
+        float(len(words) <= 3),
         float(bool(_SEPARATOR.search(text))),
     ]
 
@@ -148,6 +149,6 @@ class Featurizer:
     def lexical(self, documents: list[list[Paragraph]]) -> sp.csr_matrix:
         """Hashed word n-grams and DOM tokens side by side."""
         paragraphs = [p for doc in documents for p in doc]
-        words = self._words.transform([p.text for p in paragraphs])
+        words = self._words.transform([p.text[:_HASHED_CHARS] for p in paragraphs])
         dom = self._dom.transform([p.dom.tokens if p.dom is not None else "" for p in paragraphs])
         return sp.hstack([words, dom], format="csr")

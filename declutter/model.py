@@ -154,6 +154,8 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         for n in sizes:
             p = proba[start : start + n]
             start += n
+            if not n:
+                continue
             pad = np.zeros((w, p.shape[1]), dtype=p.dtype)
             padded = np.vstack([pad, p, pad])
             cumulative = np.vstack([np.zeros((1, p.shape[1])), np.cumsum(padded, axis=0)])
@@ -163,7 +165,8 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
             blocks.append(
                 np.hstack([p, padded[idx - 1], padded[idx + 1], before, after, np.broadcast_to(p.mean(axis=0), p.shape)])
             )
-        return np.hstack([np.vstack(blocks), shape]).astype(np.float32)
+        neighbours = np.vstack(blocks) if blocks else np.zeros((0, 6 * proba.shape[1]), dtype=np.float32)
+        return np.hstack([neighbours, shape]).astype(np.float32)
 
 
 def _rows(documents: np.ndarray, starts: np.ndarray) -> np.ndarray:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(slots=True)
@@ -31,7 +31,7 @@ class Paragraph:
     label: str | None = None
     probability: float | None = None
     kept: bool | None = None
-    probabilities: dict[str, float] = field(default_factory=dict, repr=False)
+    reason: str | None = None  # set when a rule, not the model alone, made the decision
 
     def to_dict(self) -> dict:
         """The decision as plain data (for JSON output)."""
@@ -41,4 +41,5 @@ class Paragraph:
             "label": self.label,
             "probability": None if self.probability is None else round(self.probability, 4),
             "kept": self.kept,
+            **({"reason": self.reason} if self.reason else {}),
         }

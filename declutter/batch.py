@@ -1,0 +1,274 @@
+"""Batch cleaning: records stream from the readers through worker processes to the writers.
+
+The model is loaded once per worker; at most a few chunks are in flight, so memory does not grow
+with the corpus; results are written in input order, which makes ``--resume`` exact. Every record
+read ends up written or in the error report: ``read == written + failed``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections import Counter, deque
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from declutter.records import Failure, Item, Record
+from declutter.repetition import SiteRepetition
+from declutter.writers import LineWriter, TreeWriter, safe_name
+
+CHUNK = 32
+
+
+@dataclass
+class BatchOptions:
+    """How a batch runs; the CLI fills it from its options."""
+
+    output: str | None = None  # None: text/JSON to stdout; "-": JSONL to stdout; *.jsonl[.gz]: JSONL; else a directory
+    output_format: str = "text"  # for stdout without --output: text or json
+    tags: bool = False
+    jobs: int = 1
+    quiet: bool = False
+    fail_fast: bool = False
+    resume: bool = False
+    errors: str | None = None
+    keep: tuple[str, ...] = ()
+    model: str | None = None
+    trust_model: bool = False
+    format: str = "auto"
+    max_bytes: int | None = 20_000_000
+    site_repeats: int | None = None
+
+
+@dataclass
+class Summary:
+    read: int = 0
+    cleaned: int = 0
+    empty: int = 0
+    failed: int = 0
+    skipped: int = 0
+    reasons: Counter = field(default_factory=Counter)
+
+    @property
+    def written(self) -> int:
+        return self.cleaned + self.empty
+
+    def line(self) -> str:
+        text = f"read {self.read}, cleaned {self.cleaned}, empty after cleaning {self.empty}, failed {self.failed}"
+        return text + (f", skipped (already done) {self.skipped}" if self.skipped else "")
+
+
+# -- the work done in each worker ---------------------------------------------------------------
+_cleaner = None
+_repetition: SiteRepetition | None = None
+_options: BatchOptions | None = None
+
+
+def _init_worker(options: BatchOptions, repetition: SiteRepetition | None) -> None:
+    global _cleaner, _repetition, _options
+    from declutter.cleaner import Cleaner
+
+    _options, _repetition = options, repetition
+    _cleaner = Cleaner.load(options.model, trust=options.trust_model, keep=("article", *options.keep), max_bytes=options.max_bytes)
+
+
+def _process_chunk(records: list[Record]) -> list[tuple[str, object]]:
+    """Clean a chunk; each record becomes ("ok", result) or ("failed", Failure)."""
+    from declutter.cleaner import TaggedDocument
+
+    documents: list[TaggedDocument | None] = []
+    outcomes: list[tuple[str, object] | None] = []
+    for record in records:
+        try:
+            documents.append(_cleaner.segment(record.content, record.format if _options.format == "auto" else _options.format))
+            outcomes.append(None)
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a reason, the batch goes on
+            documents.append(None)
+            outcomes.append(("failed", _failure(record, exc)))
+    good = [d for d in documents if d is not None]
+    try:
+        _cleaner.decide(good)
+    except Exception:  # noqa: BLE001 - find the record that breaks the model, one by one
+        for i, doc in enumerate(documents):
+            if doc is not None:
+                try:
+                    _cleaner.decide([doc])
+                except Exception as exc:  # noqa: BLE001
+                    documents[i], outcomes[i] = None, ("failed", _failure(records[i], exc))
+    for i, (record, doc) in enumerate(zip(records, documents)):
+        if doc is None:
+            continue
+        if _repetition is not None:
+            _repetition.apply(record.site, doc, _cleaner.keep)
+        outcomes[i] = ("ok", _render(record, doc))
+    return outcomes
+
+
+def _failure(record: Record, exc: Exception) -> Failure:
+    return Failure(key=record.key, id=record.id, source=record.source, reason=f"{type(exc).__name__}: {exc}")
+
+
+def _render(record: Record, doc) -> dict:
+    text = doc.text
+    result = {"key": record.key, "text": text, "empty": not text.strip()}
+    if _options.output is None:
+        if _options.output_format == "json":
+            result["line"] = json.dumps({"source": record.source, "id": record.id, **doc.to_dict()}, ensure_ascii=False)
+        return result
+    if _output_kind(_options.output) == "jsonl":
+        obj = dict(record.fields) if record.fields is not None else {"id": record.id, "source": record.source}
+        obj["clean_text"] = text
+        meta = {"key": record.key}
+        if _options.tags:
+            meta["paragraphs"] = [p.to_dict() for p in doc]
+        obj["declutter"] = meta
+        result["line"] = json.dumps(obj, ensure_ascii=False)
+    return result
+
+
+# -- the main process ---------------------------------------------------------------------------
+def _output_kind(output: str | None) -> str:
+    if output is None:
+        return "stdout"
+    if output == "-" or output.endswith((".jsonl", ".jsonl.gz", ".ndjson")):
+        return "jsonl"
+    return "tree"
+
+
+def tree_path(record: Record) -> str:
+    """Where a record's text goes inside an output directory."""
+    if record.relative is not None:
+        name = record.relative
+        for suffix in (".gz", ".html", ".htm", ".txt"):
+            name = name[: -len(suffix)] if name.lower().endswith(suffix) else name
+        return name + ".txt"
+    return f"{safe_name(Path(record.source).name)}/{safe_name(record.id)}.txt"
+
+
+def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def run_batch(items: Iterable[Item], options: BatchOptions, total: int | None = None, repetition_items: Iterable[Item] | None = None) -> Summary:
+    """Clean every item; returns the counts. ``repetition_items`` is a second pass over the same
+    input, read first to count repeated paragraphs per site (``options.site_repeats``)."""
+    from declutter.progress import Progress
+
+    summary = Summary()
+    kind = _output_kind(options.output)
+    tree = TreeWriter(Path(options.output)) if kind == "tree" else None
+    lines = LineWriter(None if options.output in (None, "-") else Path(options.output), resume=options.resume) if kind != "tree" else None
+    errors_path = Path(options.errors) if options.errors else _default_errors_path(options.output)
+    errors = LineWriter(errors_path, resume=options.resume)
+    done = (lines.keys if lines else set()) | errors.keys
+
+    repetition = None
+    if options.site_repeats and repetition_items is not None:
+        repetition = SiteRepetition.count(repetition_items, options.site_repeats, options.format)
+
+    progress = Progress(total=total, quiet=options.quiet)
+    pending: deque = deque()
+    executor = None
+    if options.jobs > 1:
+        executor = ProcessPoolExecutor(options.jobs, initializer=_init_worker, initargs=(options, repetition))
+        submit = lambda chunk: executor.submit(_process_chunk, chunk)  # noqa: E731
+    else:
+        _init_worker(options, repetition)
+        submit = lambda chunk: _Done(_process_chunk(chunk))  # noqa: E731
+
+    def handle(outcomes) -> bool:
+        for status, value in outcomes:
+            if status == "failed":
+                summary.failed += 1
+                summary.reasons[value.reason.split(":")[0]] += 1
+                errors.write(json.dumps({**value.to_dict(), "key": value.key}, ensure_ascii=False))
+                if not options.quiet:
+                    print(f"declutter: {value.id}: {value.reason}", file=sys.stderr)
+                if options.fail_fast:
+                    return False
+                continue
+            if value["empty"]:
+                summary.empty += 1
+            else:
+                summary.cleaned += 1
+            if tree is not None:
+                tree.write(value["path"], value["text"])
+            elif "line" in value:
+                lines.write(value["line"])
+            else:
+                lines.write(value["text"])
+        progress.update(len(outcomes))
+        return True
+
+    keep_going = True
+    try:
+        for chunk in _chunks(items, CHUNK):
+            ready: list[tuple[str, object]] = []
+            work: list[Record] = []
+            slots: list[int] = []
+            for item in chunk:
+                summary.read += 1
+                if item.key in done or (tree is not None and isinstance(item, Record) and tree.done(tree_path(item))):
+                    summary.skipped += 1
+                    summary.read -= 1
+                    continue
+                if isinstance(item, Failure):
+                    ready.append(("failed", item))
+                else:
+                    slots.append(len(ready))
+                    ready.append(None)
+                    work.append(item)
+            pending.append((ready, slots, work, submit(work) if work else _Done([])))
+            while len(pending) > 2 * max(1, options.jobs) or (pending and pending[0][3].done()):
+                if not (keep_going := _finish(pending.popleft(), handle)):
+                    break
+            if not keep_going:
+                break
+        while pending and keep_going:
+            keep_going = _finish(pending.popleft(), handle)
+    finally:
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
+        progress.close()
+        if lines is not None:
+            lines.close()
+        errors.close()
+        if errors_path is not None and summary.failed == 0 and not errors.keys and errors_path.exists() and errors_path.stat().st_size == 0:
+            errors_path.unlink()
+    return summary
+
+
+def _finish(entry, handle) -> bool:
+    ready, slots, work, future = entry
+    results = future.result()
+    for slot, record, (status, value) in zip(slots, work, results):
+        if status == "ok":
+            value["path"] = tree_path(record)
+        ready[slot] = (status, value)
+    return handle(ready)
+
+
+class _Done:
+    """A finished 'future' for in-process work."""
+
+    def __init__(self, value) -> None:
+        self.value = value
+
+    def done(self) -> bool:
+        return True
+
+    def result(self):
+        return self.value
+
+
+def _default_errors_path(output: str | None) -> Path:
+    if output in (None, "-"):
+        return Path("declutter-errors.jsonl")
+    path = Path(output)
+    return path.with_name(path.name.rstrip("/") + ".errors.jsonl")

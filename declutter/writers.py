@@ -1,0 +1,119 @@
+"""Writers: clean results go to a mirrored tree of .txt files, a JSONL file, or stdout.
+
+File outputs are crash safe: a tree file appears only complete (temporary file + rename); a JSONL
+output grows in ``NAME.part`` and is renamed when the run ends, so ``--resume`` can pick up
+after the last complete line.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+import tempfile
+from pathlib import Path, PurePosixPath
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_WINDOWS_DEVICES = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$", re.IGNORECASE)
+_MAX_NAME = 150
+
+
+def safe_name(name: str) -> str:
+    """One path component that cannot escape a directory or name a device."""
+    cleaned = _UNSAFE.sub("_", name).strip("._") or "record"
+    if _WINDOWS_DEVICES.match(cleaned):
+        cleaned = "_" + cleaned
+    return cleaned[:_MAX_NAME]
+
+
+def safe_relative_path(relative: str) -> Path:
+    """A relative path made only of safe components: no ``..``, no root, no devices."""
+    parts = [safe_name(p) for p in PurePosixPath(relative.replace("\\", "/")).parts if p not in ("", ".", "..", "/")]
+    return Path(*parts) if parts else Path("record")
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that the file is either absent or complete."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class TreeWriter:
+    """One ``.txt`` file per record under ``root``."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        root.mkdir(parents=True, exist_ok=True)
+
+    def target(self, relative: str) -> Path:
+        return self.root / safe_relative_path(relative)
+
+    def done(self, relative: str) -> bool:
+        return self.target(relative).exists()
+
+    def write(self, relative: str, text: str) -> None:
+        atomic_write(self.target(relative), text + "\n" if text else "")
+
+    def close(self) -> None:
+        pass
+
+
+class LineWriter:
+    """A stream of lines (JSONL or text) to stdout or to a file that grows as ``NAME.part``."""
+
+    def __init__(self, path: Path | None, resume: bool = False) -> None:
+        self.path = path
+        self.keys: set[str] = set()
+        if path is None:
+            self.handle = sys.stdout
+            return
+        self.part = path.with_name(path.name + ".part")
+        if resume and self.part.exists():
+            self.keys = _complete_keys(self.part)
+        elif resume and path.exists():
+            self.keys = _complete_keys(path)
+            path.rename(self.part)
+        else:
+            self.part.unlink(missing_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.handle = self.part.open("a", encoding="utf-8")
+
+    def write(self, line: str) -> None:
+        self.handle.write(line + "\n")
+
+    def flush(self) -> None:
+        self.handle.flush()
+
+    def close(self) -> None:
+        if self.path is None:
+            self.handle.flush()
+            return
+        self.handle.close()
+        os.replace(self.part, self.path)
+
+
+def _complete_keys(path: Path) -> set[str]:
+    """Keys of the complete lines of a JSONL file; a torn last line is cut off."""
+    keys: set[str] = set()
+    good = 0
+    with path.open("rb") as handle:
+        for line in handle:
+            if not line.endswith(b"\n"):
+                break
+            try:
+                obj = json.loads(line)
+                keys.add(obj["key"] if "key" in obj else obj["declutter"]["key"])
+            except (ValueError, KeyError, TypeError):
+                break
+            good += len(line)
+    with path.open("r+b") as handle:
+        handle.truncate(good)
+    return keys
