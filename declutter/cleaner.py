@@ -11,7 +11,9 @@ A ``Cleaner`` holds no per-call state, so one instance can be shared across thre
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable, Literal, Sequence
+from dataclasses import dataclass
+from itertools import islice
+from typing import Iterable, Iterator, Literal, Sequence
 
 from declutter.categories import ARTICLE, check_label
 from declutter.decode import decode_bytes, looks_like_html
@@ -67,6 +69,22 @@ def segment_document(document: str | bytes, format: Format = "auto", max_bytes: 
     return TaggedDocument(paragraphs, "text", layout.separator)
 
 
+@dataclass
+class CleanResult:
+    """The outcome for one record of :meth:`Cleaner.stream`: a document, or the reason it failed."""
+
+    document: TaggedDocument | None
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def text(self) -> str | None:
+        return None if self.document is None else self.document.text
+
+
 class Cleaner:
     """Tags paragraphs with a :class:`~declutter.model.ParagraphClassifier` and keeps the article."""
 
@@ -97,6 +115,26 @@ class Cleaner:
         tagged = [self.segment(doc, format) for doc in documents]
         self.decide(tagged)
         return tagged
+
+    def stream(self, documents: Iterable[str | bytes], format: Format = "auto", errors: Literal["raise", "return"] = "raise", batch_size: int = 64) -> Iterator[CleanResult]:
+        """Tag an iterable lazily, one result per document, in order.
+
+        With ``errors="return"`` a document that cannot be cleaned yields a result whose
+        ``error`` says why, instead of raising; the stream goes on."""
+        if errors not in ("raise", "return"):
+            raise ValueError("errors must be 'raise' or 'return'")
+        iterator = iter(documents)
+        while batch := list(islice(iterator, batch_size)):
+            results: list[CleanResult] = []
+            for document in batch:
+                try:
+                    results.append(CleanResult(self.segment(document, format)))
+                except (ValueError, TypeError) as exc:
+                    if errors == "raise":
+                        raise
+                    results.append(CleanResult(None, f"{type(exc).__name__}: {exc}"))
+            self.decide([r.document for r in results if r.document is not None])
+            yield from results
 
     def segment(self, document: str | bytes, format: Format = "auto") -> TaggedDocument:
         """Decode and split ``document`` into paragraphs (no model involved)."""

@@ -10,7 +10,8 @@ _HTML_SIGNS = re.compile(
     r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<(?:p|div|article|section|span|a|br|h[1-6]|li|table|meta|title)[\s>/]",
     re.IGNORECASE,
 )
-_NUL_TOLERANCE = 0.01
+_CONTROL_BYTES = bytes(c for c in range(32) if c not in (9, 10, 12, 13))
+_BINARY_SHARE = 0.05  # more control bytes than this in the first 64 KB means binary data
 
 
 class DecodeError(ValueError):
@@ -21,17 +22,18 @@ def decode_bytes(data: bytes) -> str:
     """Decode bytes of unknown encoding (BOM, declared charset, then detection)."""
     if not data:
         return ""
-    nul_bytes = data.count(b"\x00")
-    if nul_bytes > max(1, len(data) * _NUL_TOLERANCE):
-        raise DecodeError(f"binary data: {nul_bytes} NUL bytes in {len(data)} bytes")
+    sample = data[:65536]
+    control = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
+    if control > max(2, len(sample) * _BINARY_SHARE):
+        raise DecodeError(f"binary data: {control} control bytes in the first {len(sample)} bytes")
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8").replace("\x00", "")
     except UnicodeDecodeError:
         pass
     dammit = UnicodeDammit(data, is_html=bool(_HTML_SIGNS.search(data[:4096].decode("latin-1"))))
     if dammit.unicode_markup is None:
         raise DecodeError("could not detect the text encoding")
-    return dammit.unicode_markup
+    return dammit.unicode_markup.replace("\x00", "")
 
 
 def looks_like_html(text: str) -> bool:

@@ -1,0 +1,195 @@
+"""Batch cleaning through the real CLI on real files: no record lost, resumable, parallel."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.corpus import SITES, write_jsonl, write_tree
+
+SUMMARY = re.compile(r"read (\d+), cleaned (\d+), empty after cleaning (\d+), failed (\d+)")
+
+
+def run(*args, cwd=None, check_rc=None):
+    done = subprocess.run([sys.executable, "-m", "declutter", "clean", *map(str, args)], capture_output=True, cwd=cwd)
+    if check_rc is not None:
+        assert done.returncode == check_rc, done.stderr.decode()
+    return done
+
+
+def summary(done) -> dict:
+    read, cleaned, empty, failed = map(int, SUMMARY.search(done.stderr.decode()).groups())
+    return {"read": read, "cleaned": cleaned, "empty": empty, "failed": failed}
+
+
+@pytest.fixture
+def messy_tree(tmp_path, seed_text, seed_page):
+    root = tmp_path / "in"
+    write_tree(root, 12)
+    (root / "extra").mkdir()
+    (root / "extra" / "seed.txt").write_text(seed_text, encoding="utf-8")
+    (root / "extra" / "page.html.gz").write_bytes(gzip.compress(seed_page.encode()))
+    (root / "extra" / "binary.txt").write_bytes(bytes(range(256)) * 20)
+    (root / "extra" / "empty.txt").write_bytes(b"")
+    (root / "extra" / "truncated.html.gz").write_bytes(gzip.compress(seed_page.encode())[:300])
+    (root / "extra" / "notes.md").write_text("not an input kind")
+    return root
+
+
+def test_directory_to_mirrored_tree_accounts_for_every_record(tmp_path, messy_tree, seed_expected):
+    out = tmp_path / "out"
+    done = run(messy_tree, "-o", out, "-q", check_rc=1)
+    counts = summary(done)
+    inputs = [p for p in messy_tree.rglob("*") if p.is_file() and p.suffix != ".md"]
+    written = [p for p in out.rglob("*.txt")]
+    errors = [json.loads(line) for line in (tmp_path / "out.errors.jsonl").read_text().splitlines()]
+    assert counts["read"] == len(inputs) == 17
+    assert counts["read"] == len(written) + len(errors) == counts["cleaned"] + counts["empty"] + counts["failed"]
+    assert {Path(e["source"]).name for e in errors} == {"binary.txt", "truncated.html.gz"}
+    assert all(e["reason"] for e in errors)
+    assert (out / "extra" / "seed.txt").read_text().rstrip("\n") == seed_expected
+    assert (out / "extra" / "page.txt").read_text().rstrip("\n") == seed_expected
+    assert (out / "extra" / "empty.txt").read_text() == ""
+    assert sorted(p.relative_to(out).parent.name for p in written if p.parent.name in SITES) == sorted(
+        p.parent.name for p in inputs if p.parent.name in SITES
+    )
+
+
+def test_jsonl_keeps_fields_tags_paragraphs_and_reports_bad_lines(tmp_path, seed_text, seed_expected):
+    data = tmp_path / "in.jsonl"
+    data.write_text(
+        json.dumps({"id": "a", "url": "https://x.example/1", "text": seed_text, "lang": "en"}) + "\n"
+        + "{not json\n"
+        + json.dumps({"id": "b", "body": "no text field"}) + "\n"
+        + json.dumps({"id": "c", "text": 42}) + "\n"
+        + "\n"
+        + json.dumps({"id": "d", "text": ""}) + "\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.jsonl"
+    done = run(data, "-o", out, "--tags", "-q", check_rc=1)
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    errors = [json.loads(line) for line in (tmp_path / "out.jsonl.errors.jsonl").read_text().splitlines()]
+    assert summary(done) == {"read": 5, "cleaned": 1, "empty": 1, "failed": 3}
+    assert [r["id"] for r in rows] == ["a", "d"]
+    assert rows[0]["lang"] == "en" and rows[0]["url"] == "https://x.example/1"
+    assert rows[0]["clean_text"] == seed_expected
+    labels = [p["label"] for p in rows[0]["declutter"]["paragraphs"]]
+    assert labels[:8] == ["article"] * 8 and "appeal" in labels
+    assert [e["id"] for e in errors] == [f"{data}#2", "b", "c"]
+    assert "malformed JSON" in errors[0]["reason"] and "missing" in errors[1]["reason"]
+
+
+def test_html_field_and_stdout(tmp_path, seed_page, seed_expected):
+    data = tmp_path / "pages.jsonl"
+    data.write_text(json.dumps({"doc": "p1", "page": seed_page}) + "\n")
+    done = run(data, "--html-field", "page", "--id-field", "doc", "-o", "-", "-q", check_rc=0)
+    row = json.loads(done.stdout)
+    assert row["doc"] == "p1" and row["clean_text"] == seed_expected
+
+
+def test_warc_responses(tmp_path, seed_page, seed_expected):
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    path = tmp_path / "crawl.warc.gz"
+    with path.open("wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        for url, payload in [("https://news.example/a", seed_page.encode()), ("https://news.example/empty", b"")]:
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(payload), http_headers=headers))
+        writer.write_record(writer.create_warc_record("https://news.example/a", "request", payload=io.BytesIO(b"GET / HTTP/1.1\r\n\r\n")))
+    out = tmp_path / "out.jsonl"
+    done = run(path, "-o", out, "-q", check_rc=1)
+    assert summary(done) == {"read": 2, "cleaned": 1, "empty": 0, "failed": 1}
+    row = json.loads(out.read_text())
+    assert row["url"] == "https://news.example/a" and row["clean_text"] == seed_expected
+    error = json.loads((tmp_path / "out.jsonl.errors.jsonl").read_text())
+    assert "without payload" in error["reason"]
+
+
+def test_parallel_output_equals_serial(tmp_path):
+    data = write_jsonl(tmp_path / "c.jsonl", 150)
+    run(data, "-o", tmp_path / "one.jsonl", "-q", "-j", "1", check_rc=0)
+    run(data, "-o", tmp_path / "two.jsonl", "-q", "-j", "2", check_rc=0)
+    assert (tmp_path / "one.jsonl").read_bytes() == (tmp_path / "two.jsonl").read_bytes()
+
+
+def test_fail_fast_stops_at_the_first_failure(tmp_path):
+    data = tmp_path / "in.jsonl"
+    data.write_text("{bad\n" + "".join(json.dumps({"id": i, "text": "A line of text."}) + "\n" for i in range(100)))
+    done = run(data, "-o", tmp_path / "o.jsonl", "-q", "--fail-fast", check_rc=1)
+    assert summary(done)["failed"] == 1
+    assert summary(done)["read"] < 100
+
+
+def _kill_midway(args, part: Path, min_bytes: int) -> None:
+    process = subprocess.Popen([sys.executable, "-m", "declutter", "clean", *map(str, args)], stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while time.time() < deadline and process.poll() is None:
+        if part.exists() and (part.stat().st_size if part.is_file() else sum(1 for _ in part.rglob("*.txt"))) >= min_bytes:
+            break
+        time.sleep(0.02)
+    assert process.poll() is None, "the run finished before it could be killed; make the corpus larger"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_sigkill_then_resume_equals_an_uninterrupted_run(tmp_path, jobs):
+    data = write_jsonl(tmp_path / "c.jsonl", 3000, seed=7)
+    data.write_text(data.read_text() + "{torn record\n")
+    reference = tmp_path / "reference.jsonl"
+    run(data, "-o", reference, "-q", "-j", jobs, check_rc=1)
+
+    out = tmp_path / "out.jsonl"
+    _kill_midway([data, "-o", out, "-q", "-j", jobs], out.with_name("out.jsonl.part"), min_bytes=200_000)
+    assert not out.exists()
+    done = run(data, "-o", out, "-q", "-j", jobs, "--resume", check_rc=1)
+    assert out.read_bytes() == reference.read_bytes()
+    assert (tmp_path / "out.jsonl.errors.jsonl").read_bytes() == (tmp_path / "reference.jsonl.errors.jsonl").read_bytes()
+    assert re.search(r"skipped \(already done\) \d+", done.stderr.decode())
+
+
+def test_sigkill_then_resume_tree_output(tmp_path):
+    root = write_tree(tmp_path / "in", 1500, seed=3)
+    run(root, "-o", tmp_path / "reference", "-q", check_rc=0)
+    out = tmp_path / "out"
+    _kill_midway([root, "-o", out, "-q"], out, min_bytes=100)
+    run(root, "-o", out, "-q", "--resume", check_rc=0)
+    reference = {p.relative_to(tmp_path / "reference"): p.read_bytes() for p in (tmp_path / "reference").rglob("*") if p.is_file()}
+    resumed = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert resumed == reference
+
+
+def test_site_repetition_drops_what_repeats_across_a_site_but_not_a_shared_quote(tmp_path):
+    quote = "“We will rebuild the pier before summer,” the mayor said at the harbour meeting on Tuesday evening."
+    footer = "Harbour Ledger, 12 Quay Street. Sign up for our morning briefing and read us on the app."
+    records = []
+    for i in range(6):
+        body = [f"Story {i} begins with a report about the ferry timetable number {i} and the tides of the week.",
+                f"The second paragraph of story {i} describes how the council voted {i + 3} to {i} on the budget."]
+        if i < 2:
+            body.append(quote)
+        records.append({"id": f"p{i}", "url": f"https://harbourledger.example/{i}", "text": "\n".join(body + [footer])})
+    data = tmp_path / "site.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in records))
+
+    plain = [json.loads(l) for l in run(data, "-o", "-", "-q", check_rc=0).stdout.decode().splitlines()]
+    dedup = [json.loads(l) for l in run(data, "-o", "-", "-q", "--site-repeats", "3", "--tags", check_rc=0).stdout.decode().splitlines()]
+    assert all(footer not in r["clean_text"] for r in dedup)
+    assert quote in dedup[0]["clean_text"] and quote in dedup[1]["clean_text"]
+    assert all(f"Story {i} begins" in r["clean_text"] for i, r in enumerate(dedup))
+    reasons = {p["reason"] for r in dedup for p in r["declutter"]["paragraphs"] if "reason" in p}
+    assert reasons == {"repeated on 3+ pages of harbourledger.example"}
+    assert sum(footer in r["clean_text"] for r in plain) >= sum(footer in r["clean_text"] for r in dedup)

@@ -1,0 +1,60 @@
+"""declutter.spark on a real local Spark session (local[2]); skipped only when pyspark is absent."""
+
+import os
+import shutil
+
+import pytest
+
+pyspark = pytest.importorskip("pyspark")
+
+
+@pytest.fixture(scope="module")
+def load_log(tmp_path_factory):
+    return tmp_path_factory.mktemp("spark") / "model-loads.txt"
+
+
+@pytest.fixture(scope="module")
+def spark(load_log):
+    if not shutil.which("java") and not os.environ.get("JAVA_HOME"):
+        pytest.fail("Spark needs a Java runtime; .ci/run installs one")
+    from pyspark.sql import SparkSession
+
+    from declutter.spark import LOAD_LOG_VARIABLE
+
+    os.environ[LOAD_LOG_VARIABLE] = str(load_log)  # inherited by the Python workers Spark starts
+    session = (
+        SparkSession.builder.master("local[2]").appName("declutter-test")
+        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
+        .config("spark.python.worker.reuse", "true")
+        .config("spark.sql.execution.arrow.maxRecordsPerBatch", "20").getOrCreate()
+    )
+    yield session
+    session.stop()
+    del os.environ[LOAD_LOG_VARIABLE]
+
+
+def test_clean_column_matches_the_api(spark, cleaner, seed_text, seed_expected, seed_page):
+    from declutter.spark import clean_column
+
+    rows = [("seed", seed_text), ("page", seed_page), ("null", None), ("binary", "\x00" * 50 + "junk")]
+    df = spark.createDataFrame(rows, "id string, text string").repartition(2)
+    out = {r["id"]: r for r in clean_column(df, "text", tags=True).collect()}
+
+    assert out["seed"]["clean_text"] == seed_expected
+    assert out["page"]["clean_text"] == cleaner.clean(seed_page)
+    assert out["null"]["clean_text"] is None and out["null"]["declutter_error"] is None
+    assert out["binary"]["clean_text"] is None
+    assert "binary" in out["binary"]["declutter_error"]
+    assert '"label": "appeal"' in out["seed"]["clean_text_tags"]
+    assert set(out["seed"].asDict()) == {"id", "text", "clean_text", "declutter_error", "clean_text_tags"}
+
+
+def test_model_is_loaded_once_per_executor_process(spark, load_log, seed_text):
+    from declutter.spark import clean_column
+
+    df = spark.createDataFrame([(str(i), seed_text) for i in range(400)], "id string, text string").repartition(2)
+    rows = clean_column(df, "text", batch_size=16).select("clean_text").collect()
+    assert len(rows) == 400 and all(r["clean_text"] for r in rows)
+    pids = load_log.read_text().split()
+    assert 1 <= len(pids) <= 4  # 20 Arrow batches here alone, but loads happen per worker process
+    assert len(set(pids)) == len(pids)  # no process ever loaded the model twice
