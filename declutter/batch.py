@@ -41,6 +41,7 @@ class BatchOptions:
     trust_model: bool = False
     format: str = "auto"
     max_bytes: int | None = 20_000_000
+    max_paragraphs: int | None = 100_000
     site_repeats: int | None = None
 
 
@@ -73,7 +74,7 @@ def _init_worker(options: BatchOptions, repetition: SiteRepetition | None) -> No
     from declutter.cleaner import Cleaner
 
     _options, _repetition = options, repetition
-    _cleaner = Cleaner.load(options.model, trust=options.trust_model, keep=("article", *options.keep), max_bytes=options.max_bytes)
+    _cleaner = Cleaner.load(options.model, trust=options.trust_model, keep=("article", *options.keep), max_bytes=options.max_bytes, max_paragraphs=options.max_paragraphs)
 
 
 def _process_chunk(records: list[Record]) -> list[tuple[str, object]]:

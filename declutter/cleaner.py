@@ -23,6 +23,7 @@ from declutter.segment import TextLayout, segment_html, segment_text
 
 Format = Literal["auto", "text", "html"]
 DEFAULT_MAX_BYTES = 20_000_000
+DEFAULT_MAX_PARAGRAPHS = 100_000
 
 
 class DocumentTooLarge(ValueError):
@@ -55,18 +56,22 @@ class TaggedDocument(list):
         return {"format": self.format, "text": self.text, "paragraphs": [p.to_dict() for p in self]}
 
 
-def segment_document(document: str | bytes, format: Format = "auto", max_bytes: int | None = DEFAULT_MAX_BYTES) -> TaggedDocument:
+def segment_document(document: str | bytes, format: Format = "auto", max_bytes: int | None = DEFAULT_MAX_BYTES, max_paragraphs: int | None = DEFAULT_MAX_PARAGRAPHS) -> TaggedDocument:
     """Decode ``document`` and split it into paragraphs, telling HTML from text when ``auto``."""
     if max_bytes is not None and len(document) > max_bytes:
         raise DocumentTooLarge(f"document of {len(document):,} bytes is over the limit of {max_bytes:,} (--max-bytes)")
     text = decode_bytes(document) if isinstance(document, bytes) else document
     kind = format if format != "auto" else ("html" if looks_like_html(text) else "text")
     if kind == "html":
-        return TaggedDocument(segment_html(text), "html", "\n")
-    if kind != "text":
+        document = TaggedDocument(segment_html(text), "html", "\n")
+    elif kind == "text":
+        paragraphs, layout = segment_text(text)
+        document = TaggedDocument(paragraphs, "text", layout.separator)
+    else:
         raise ValueError(f"unknown format {format!r}: use auto, text or html")
-    paragraphs, layout = segment_text(text)
-    return TaggedDocument(paragraphs, "text", layout.separator)
+    if max_paragraphs is not None and len(document) > max_paragraphs:
+        raise DocumentTooLarge(f"document has {len(document):,} paragraphs, over the limit of {max_paragraphs:,} (--max-paragraphs)")
+    return document
 
 
 @dataclass
@@ -88,17 +93,18 @@ class CleanResult:
 class Cleaner:
     """Tags paragraphs with a :class:`~declutter.model.ParagraphClassifier` and keeps the article."""
 
-    def __init__(self, model, keep: Iterable[str] = (ARTICLE,), max_bytes: int | None = DEFAULT_MAX_BYTES, manifest: dict | None = None) -> None:
+    def __init__(self, model, keep: Iterable[str] = (ARTICLE,), max_bytes: int | None = DEFAULT_MAX_BYTES, max_paragraphs: int | None = DEFAULT_MAX_PARAGRAPHS, manifest: dict | None = None) -> None:
         self.model = model
         self.keep = frozenset(check_label(k) for k in keep) | {ARTICLE}
         self.max_bytes = max_bytes
+        self.max_paragraphs = max_paragraphs
         self.manifest = manifest or {}
 
     @classmethod
-    def load(cls, path: str | Path | None = None, *, trust: bool = False, keep: Iterable[str] = (ARTICLE,), max_bytes: int | None = DEFAULT_MAX_BYTES) -> "Cleaner":
+    def load(cls, path: str | Path | None = None, *, trust: bool = False, keep: Iterable[str] = (ARTICLE,), max_bytes: int | None = DEFAULT_MAX_BYTES, max_paragraphs: int | None = DEFAULT_MAX_PARAGRAPHS) -> "Cleaner":
         """The shipped model (``path=None``) or a model directory; see :func:`load_model`."""
         model, manifest = load_model(path, trust=trust)
-        return cls(model, keep=keep, max_bytes=max_bytes, manifest=manifest)
+        return cls(model, keep=keep, max_bytes=max_bytes, max_paragraphs=max_paragraphs, manifest=manifest)
 
     # -- one document ---------------------------------------------------------------------
     def tag(self, document: str | bytes, format: Format = "auto") -> TaggedDocument:
@@ -138,7 +144,7 @@ class Cleaner:
 
     def segment(self, document: str | bytes, format: Format = "auto") -> TaggedDocument:
         """Decode and split ``document`` into paragraphs (no model involved)."""
-        return segment_document(document, format, self.max_bytes)
+        return segment_document(document, format, self.max_bytes, self.max_paragraphs)
 
     def decide(self, documents: Sequence[list[Paragraph]]) -> None:
         """Fill label, probability and kept of every paragraph, predicting all at once."""

@@ -68,10 +68,11 @@ def main() -> None:
 @click.option("--fail-fast", is_flag=True, help="Stop at the first record that fails.")
 @click.option("--errors", type=click.Path(), help="Error report (JSONL: id, source, reason). Default: beside the output.")
 @click.option("--max-bytes", type=click.IntRange(1), default=20_000_000, show_default=True, help="Records larger than this fail with a clear reason.")
+@click.option("--max-paragraphs", type=click.IntRange(1), default=100_000, show_default=True, help="Records with more paragraphs than this fail with a clear reason.")
 @click.option("--site-repeats", type=click.IntRange(2), default=None, help="Drop paragraphs found on at least N documents of the same site (reads the input twice).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar, no per-record error lines.")
 @model_options
-def clean(inputs, output, input_format, output_format, keep, tags, id_field, text_field, html_field, url_field, stdin_jsonl, jobs, resume, fail_fast, errors, max_bytes, site_repeats, quiet, model_path, trust_model):
+def clean(inputs, output, input_format, output_format, keep, tags, id_field, text_field, html_field, url_field, stdin_jsonl, jobs, resume, fail_fast, errors, max_bytes, max_paragraphs, site_repeats, quiet, model_path, trust_model):
     """Clean documents: files, directories (recursive), JSONL, WARC, or stdin.
 
     \b
@@ -91,7 +92,7 @@ def clean(inputs, output, input_format, output_format, keep, tags, id_field, tex
     options = BatchOptions(
         output=output, output_format=output_format, tags=tags, jobs=jobs, quiet=quiet, fail_fast=fail_fast,
         resume=resume, errors=errors, keep=keep, model=str(model_path) if model_path else None,
-        trust_model=trust_model, format=input_format, max_bytes=max_bytes, site_repeats=site_repeats,
+        trust_model=trust_model, format=input_format, max_bytes=max_bytes, max_paragraphs=max_paragraphs, site_repeats=site_repeats,
     )
     stdin_kind = "jsonl" if stdin_jsonl else "document"
     if site_repeats and "-" in inputs:

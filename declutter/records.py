@@ -172,7 +172,6 @@ def _jsonl_lines(handle, source: str, fields: JsonlFields) -> Iterator[Item]:
 def _warc_records(path: Path) -> Iterator[Item]:
     """Response records of a WARC file (warcio); records without a payload are failures."""
     from warcio.archiveiterator import ArchiveIterator
-    from warcio.exceptions import ArchiveLoadFailed
 
     source = str(path)
     offset = 0
@@ -196,6 +195,6 @@ def _warc_records(path: Path) -> Iterator[Item]:
                     format="text" if content_type.startswith("text/plain") else "html",
                     fields={"id": doc_id, "url": url},
                 )
-        except (ArchiveLoadFailed, OSError, EOFError, zlib.error, ValueError) as exc:
+        except Exception as exc:  # noqa: BLE001 - warcio raises many kinds of error on corrupt data
             key = f"{source}@{offset}+"
-            yield Failure(key=key, id=key, source=source, reason=f"corrupt WARC data after offset {offset}: {exc}")
+            yield Failure(key=key, id=key, source=source, reason=f"corrupt WARC data after offset {offset}: {type(exc).__name__}: {exc}")

@@ -45,3 +45,13 @@ def seed_page(seed_text: str, seed_expected: str) -> str:
         f"      <h3 class=\"support-banner__title\">{html.escape(appeal[0])}</h3>\n"
         + "\n".join(f"      <p>{html.escape(p)}</p>" for p in appeal[1:]),
     )
+
+
+def pytest_terminal_summary(terminalreporter):
+    from tests.fuzz_log import FUZZ
+
+    lines = FUZZ.lines()
+    if lines:
+        terminalreporter.section("hostile input summary")
+        for line in lines:
+            terminalreporter.write_line(line)

@@ -9,6 +9,7 @@ blocks. No BeautifulSoup tree is built.
 from __future__ import annotations
 
 import re
+import threading
 
 from lxml import etree
 
@@ -36,22 +37,45 @@ _LINK_TEXT = re.compile("\ue000([^\ue001]*)")
 _TOKEN_SPLIT = re.compile(r"[^0-9a-zA-Z]+")
 _LONG_BLOCK_CHARS = 80
 _MAX_ANCESTOR_TOKENS = 400
-_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, encoding="utf-8", no_network=True)
+_LOCAL = threading.local()  # lxml parsers must not be shared between threads
+
+
+def _parser() -> etree.HTMLParser:
+    parser = getattr(_LOCAL, "parser", None)
+    if parser is None:
+        parser = _LOCAL.parser = etree.HTMLParser(remove_comments=True, remove_pis=True, encoding="utf-8", no_network=True)
+    return parser
 
 
 class HtmlError(ValueError):
     """The markup could not be turned into a tree."""
 
 
-def parse_html(html: str | bytes) -> etree._Element | None:
-    """Parse with lxml; ``None`` for a document without elements."""
-    data = html.encode("utf-8", "surrogatepass") if isinstance(html, str) else html
+def parse_html(html: str | bytes) -> tuple[etree._Element | None, bool]:
+    """Parse with lxml: the root (``None`` without elements) and whether lxml gave up part of
+    the tree because it nests deeper than libxml2's limit."""
+    data = html.encode("utf-8", "replace") if isinstance(html, str) else html
     if not data.strip():
-        return None
+        return None, False
+    parser = _parser()
     try:
-        return etree.fromstring(data, _PARSER)
+        root = etree.fromstring(data, parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         raise HtmlError(f"HTML parse error: {exc}") from exc
+    too_deep = any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log)
+    return root, too_deep
+
+
+def _fallback_paragraphs(data: str | bytes) -> list[Paragraph]:
+    """Markup lxml cannot hold (nesting past its depth limit): BeautifulSoup's lenient parser
+    recovers the text, one paragraph per line, without DOM evidence."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(data, "html.parser")
+    for junk in soup(list(JUNK_TAGS)):
+        junk.decompose()
+    lines = (" ".join(line.split()) for line in soup.get_text("\n").split("\n"))
+    return [Paragraph(text=line, index=i) for i, line in enumerate(line for line in lines if line)]
 
 
 def _class_tokens(value: str, cache: dict[str, str]) -> str:
@@ -100,7 +124,9 @@ def _link_density(raw: str) -> float:
 def segment_html(html: str | bytes, label_attribute: str | None = None) -> list[Paragraph]:
     """Blocks of ``html`` in document order. With ``label_attribute``, each paragraph's ``label``
     is the value of that attribute on its nearest labelled ancestor (for training data)."""
-    root = parse_html(html)
+    root, too_deep = parse_html(html)
+    if too_deep:
+        return _fallback_paragraphs(html)
     if root is None:
         return []
     _prepare(root)

@@ -1,0 +1,153 @@
+"""Hostile input: fuzzing, crafted nasty documents, and the properties that must always hold."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import subprocess
+import sys
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from declutter.cleaner import DocumentTooLarge
+from tests.fuzz_log import FUZZ
+
+
+def _run_case(kind: str, cleaner, document, **kwargs):
+    """Clean one case, record it for the summary; a crash is any exception but a clear refusal."""
+    started = time.perf_counter()
+    try:
+        result = cleaner.tag(document, **kwargs)
+    except (ValueError, TypeError) as exc:  # DecodeError, DocumentTooLarge, HtmlError are ValueErrors
+        result = exc
+    except Exception as exc:  # noqa: BLE001
+        FUZZ.record(kind, time.perf_counter() - started, crashed=True, label=repr(exc))
+        raise
+    FUZZ.record(kind, time.perf_counter() - started, crashed=False, label=kind)
+    return result
+
+
+def _assert_subset_in_order(result, source_text: str):
+    if isinstance(result, Exception):
+        assert str(result), "an error must say what went wrong"
+        return
+    position = 0
+    for p in result.kept:
+        found = source_text.find(p.text, position)
+        assert found >= 0, f"output paragraph not in input (in order): {p.text[:60]!r}"
+        position = found + len(p.text)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=3000))
+def test_arbitrary_bytes(cleaner, data):
+    _run_case("bytes", cleaner, data)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=120), max_size=25))
+def test_text_output_is_an_ordered_subset_of_the_input(cleaner, lines):
+    text = "\n".join(lines)
+    result = _run_case("text", cleaner, text, format="text")
+    _assert_subset_in_order(result, text)
+
+
+_TAGS = st.sampled_from(["p", "div", "span", "a", "li", "ul", "nav", "footer", "script", "table", "td", "br", "h2", "b"])
+
+
+@st.composite
+def html_documents(draw):
+    parts = []
+    for _ in range(draw(st.integers(0, 40))):
+        kind = draw(st.integers(0, 3))
+        if kind == 0:
+            parts.append(f"<{draw(_TAGS)} class='{draw(st.text('abc- _', max_size=8))}'>")
+        elif kind == 1:
+            parts.append(f"</{draw(_TAGS)}>")
+        else:
+            parts.append(draw(st.text(max_size=60)).replace("<", " ").replace("&", " "))
+    return "<html><body>" + "".join(parts)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(html_documents())
+def test_random_markup(cleaner, page):
+    result = _run_case("html", cleaner, page, format="html")
+    assert not isinstance(result, Exception) or str(result)
+
+
+def test_cleaning_article_only_text_again_changes_nothing(cleaner, seed_expected):
+    once = cleaner.clean(seed_expected)
+    assert once == seed_expected
+    assert cleaner.clean(once) == once
+
+
+NASTY = {
+    "invalid utf-8": b"Caf\xc3 \xff\xfe broken \xed\xa0\x80 text\nsecond line",
+    "cp1251 russian": "Правительство объявило о новых мерах поддержки фермеров в понедельник.\nРечь идёт о субсидиях.".encode("cp1251"),
+    "shift-jis": "政府は月曜日、新しい交通計画を発表した。\n市民の反応はさまざまだった。".encode("shift_jis"),
+    "latin-1 declaring utf-8": '<html><head><meta charset="utf-8"></head><body><p>Le caf\xe9 de la gare a rouvert apr\xe8s trois ans de travaux.</p></body></html>'.encode("latin-1"),
+    "nul bytes": b"First paragraph of the report.\x00\nSecond \x00paragraph.",
+    "deep nesting": ("<div>" * 100_000 + "<p>Deep text survives.</p>" + "</div>" * 100_000).encode(),
+    "empty": b"",
+    "whitespace only": b" \n\t\n   \r\n",
+    "only markup": b"<html><head><script>var a = '<p>not text</p>';</script></head><body></body></html>",
+    "unclosed everything": b"<html><body><div><p>Unclosed paragraph text<li>item<td>cell",
+    "binary junk": bytes(range(256)) * 50,
+}
+
+
+@pytest.mark.parametrize("name", sorted(NASTY))
+def test_nasty_documents(cleaner, name):
+    result = _run_case(name, cleaner, NASTY[name])
+    if name == "binary junk":
+        assert isinstance(result, ValueError) and "binary" in str(result)
+    elif name in {"empty", "whitespace only", "only markup"}:
+        assert not isinstance(result, Exception) and len(result) == 0
+    else:
+        assert not isinstance(result, Exception), result
+        texts = " ".join(p.text for p in result)
+        expected = {"cp1251 russian": "Правительство", "shift-jis": "政府は月曜日", "latin-1 declaring utf-8": "café",
+                    "deep nesting": "Deep text survives.", "nul bytes": "First paragraph", "unclosed everything": "Unclosed paragraph text"}
+        if name in expected:
+            assert expected[name] in texts
+
+
+def test_fifty_megabyte_document_is_refused_quickly(cleaner):
+    started = time.perf_counter()
+    result = _run_case("50 MB document", cleaner, b"<p>" + b"x" * 50_000_000 + b"</p>")
+    assert isinstance(result, DocumentTooLarge) and "limit" in str(result)
+    assert time.perf_counter() - started < 5
+
+
+def test_million_one_word_paragraphs_is_refused_with_a_reason(cleaner):
+    result = _run_case("1M paragraphs", cleaner, "\n".join(["word"] * 1_000_000))
+    assert isinstance(result, DocumentTooLarge) and "paragraphs" in str(result)
+
+
+def test_batch_survives_every_nasty_input(tmp_path):
+    (tmp_path / "in").mkdir()
+    for i, (name, data) in enumerate(sorted(NASTY.items())):
+        (tmp_path / "in" / f"{i:02d}.txt").write_bytes(data)
+    compressed = gzip.compress(" ".join(str(i * 7919 % 10007) for i in range(20000)).encode())
+    (tmp_path / "in" / "truncated.txt.gz").write_bytes(compressed[: len(compressed) // 2])
+    (tmp_path / "in" / "big.txt").write_bytes(b"y" * 3_000_000)
+    lines = tmp_path / "in" / "mixed.jsonl"
+    lines.write_text('{"id": 1, "text": "fine"}\n[1, 2]\n{"id": 2, "text": null}\n{"id": 3\n', encoding="utf-8")
+    (tmp_path / "in" / "empty.warc.gz").write_bytes(gzip.compress(b"WARC/1.0\r\nWARC-Type: response\r\n\r\n"))
+    done = subprocess.run(
+        [sys.executable, "-m", "declutter", "clean", str(tmp_path / "in"), "-o", str(tmp_path / "out.jsonl"), "-q", "--max-bytes", "1000000"],
+        capture_output=True,
+    )
+    assert done.returncode == 1
+    written = (tmp_path / "out.jsonl").read_text().splitlines()
+    errors = [json.loads(l) for l in (tmp_path / "out.jsonl.errors.jsonl").read_text().splitlines()]
+    read = int(done.stderr.decode().split("read ")[1].split(",")[0])
+    assert read == len(written) + len(errors)
+    reasons = " | ".join(e["reason"] for e in errors)
+    for fragment in ("binary", "over the limit", "malformed JSON", "corrupt", "a line must hold a JSON object"):
+        assert fragment in reasons
+    FUZZ.record("batch of nasty files", 0.0, crashed=False, label="batch")
