@@ -147,7 +147,8 @@ def tree_path(record: Record) -> str:
         for suffix in (".gz", ".html", ".htm", ".txt"):
             name = name[: -len(suffix)] if name.lower().endswith(suffix) else name
         return name + ".txt"
-    return f"{safe_name(Path(record.source).name)}/{safe_name(record.id)}.txt"
+    position = record.key.rsplit("#", 1)[-1] if "#" in record.key else record.key.rsplit("@", 1)[-1]
+    return f"{safe_name(Path(record.source).name)}/{safe_name(position)}-{safe_name(record.id)}.txt"
 
 
 def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Iterable, Iterator, Literal, Sequence
 
+import numpy as np
+
 from declutter.categories import ARTICLE, check_label
 from declutter.decode import decode_bytes, looks_like_html
 from declutter.model_store import load_model
@@ -146,17 +148,31 @@ class Cleaner:
         """Decode and split ``document`` into paragraphs (no model involved)."""
         return segment_document(document, format, self.max_bytes, self.max_paragraphs)
 
-    def decide(self, documents: Sequence[list[Paragraph]]) -> None:
-        """Fill label, probability and kept of every paragraph, predicting all at once."""
+    def drop_threshold(self, format: str) -> float:
+        """How sure the model must be that a paragraph is boilerplate before it is dropped."""
+        return float(self.manifest.get("drop_thresholds", {}).get(format, 0.5))
+
+    def decide(self, documents: Sequence[TaggedDocument]) -> None:
+        """Fill label, probability and kept of every paragraph, predicting all at once.
+
+        A paragraph is dropped when the probabilities of the categories not kept add up to the
+        format's drop threshold; its label is then the likeliest of those, else the likeliest
+        kept category."""
         proba, _ = self.model.predict_proba_flat(documents)
         if not len(proba):
             return
         classes = self.model.classes_
-        best = proba.argmax(axis=1)
-        rows = iter(range(len(best)))
+        kept_columns = np.array([str(c) in self.keep for c in classes])
+        drop_mass = proba[:, ~kept_columns].sum(axis=1)
+        best_kept = np.where(kept_columns, proba, -1).argmax(axis=1)
+        best_dropped = np.where(~kept_columns, proba, -1).argmax(axis=1)
+        start = 0
         for doc in documents:
-            for paragraph in doc:
-                r = next(rows)
-                paragraph.label = str(classes[best[r]])
-                paragraph.probability = float(proba[r, best[r]])
-                paragraph.kept = paragraph.label in self.keep
+            threshold = self.drop_threshold(getattr(doc, "format", "text"))
+            for r, paragraph in enumerate(doc, start):
+                dropped = bool(drop_mass[r] >= threshold)
+                column = best_dropped[r] if dropped else best_kept[r]
+                paragraph.label = str(classes[column])
+                paragraph.probability = float(proba[r, column])
+                paragraph.kept = not dropped
+            start += len(doc)

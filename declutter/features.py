@@ -36,7 +36,7 @@ SHAPE_FEATURES = (
 _WORD = re.compile(r"\w+")
 _URL_OR_EMAIL = re.compile(r"https?://|www\.|\S@\S|\.(?:com|org|net)\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?…。](?:[\"'”’»)\]]*)(?:\s|$)")
-_PUNCTUATION = re.compile(r"[^\w\s]")
+
 _SEPARATOR = re.compile(r"\s[|·•/»>]\s|^[•·\-–—*►▶]\s")
 _HASHED_CHARS = 600  # a paragraph's opening says what it is; hashing all of a long one costs time
 _ENDS_SENTENCE = tuple(".!?…\"'”’»)")
@@ -65,20 +65,54 @@ class FeatureSettings:
         return asdict(self)
 
 
-def _shape(text: str, words: list[str], stop: frozenset[str]) -> list[float]:
-    n_chars = len(text)
+_DIGIT_BIT, _UPPER_BIT, _LETTER_BIT, _PUNCT_BIT = 1, 2, 4, 8
+
+
+@lru_cache(maxsize=1)
+def _char_classes() -> np.ndarray:
+    """Bit flags (digit, upper, letter, punctuation) for every code point of the BMP."""
+    chars = [chr(cp) for cp in range(0x10000)]
+
+    def flag(method) -> np.ndarray:
+        return np.fromiter(map(method, chars), dtype=bool, count=len(chars))
+
+    punctuation = ~flag(str.isalnum) & ~flag(str.isspace)
+    punctuation[ord("_")] = False
+    return (
+        _DIGIT_BIT * flag(str.isdigit) | _UPPER_BIT * flag(str.isupper) | _LETTER_BIT * flag(str.isalpha) | _PUNCT_BIT * punctuation
+    ).astype(np.uint8)
+
+
+def _char_counts(texts: list[str]) -> np.ndarray:
+    """Per text: counts of digits, upper-case letters, letters and punctuation, all at once."""
+    counts = np.zeros((len(texts), 4), dtype=np.float64)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    nonempty = lengths > 0
+    if not nonempty.any():
+        return counts
+    codes = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    flags = np.where(codes < 0x10000, _char_classes()[np.minimum(codes, 0xFFFF)], _LETTER_BIT)
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])[nonempty]
+    for column, bit in enumerate((_DIGIT_BIT, _UPPER_BIT, _LETTER_BIT, _PUNCT_BIT)):
+        counts[nonempty, column] = np.add.reduceat((flags & bit) > 0, starts)
+    return counts
+
+
+def _shape(text: str, words: list[str], stop: frozenset[str], chars: np.ndarray) -> list[float]:
+    n_chars = len(text) or 1
     n_words = len(words) or 1
     stripped = text.strip()
+    digits, upper, letters, punctuation = chars
     return [
-        math.log1p(n_chars),
+        math.log1p(len(text)),
         math.log1p(len(words)),
         sum(map(len, words)) / n_words,
-        len(_PUNCTUATION.findall(text)) / n_chars,
+        punctuation / n_chars,
         float(stripped.endswith(_ENDS_SENTENCE)),
         float(stripped[:1].isupper()),
         sum(w[0].isupper() for w in words) / n_words,
-        sum(map(str.isdigit, text)) / n_chars,
-        sum(map(str.isupper, text)) / (sum(map(str.isalpha, text)) or 1),
+        digits / n_chars,
+        upper / (letters or 1),
         float(bool(_URL_OR_EMAIL.search(text))),
         sum(w.lower() in stop for w in words) / n_words,
         math.log1p(len(_SENTENCE_END.findall(text))),
@@ -92,6 +126,7 @@ def shape_matrix(documents: list[list[Paragraph]]) -> np.ndarray:
     """Dense language-agnostic features, one row per paragraph, columns ``SHAPE_FEATURES``."""
     stop = stopwords()
     rows: list[list[float]] = []
+    chars = iter(_char_counts([p.text for doc in documents for p in doc]))
     for doc in documents:
         n = len(doc)
         lengths = [len(p.text) for p in doc]
@@ -99,7 +134,7 @@ def shape_matrix(documents: list[list[Paragraph]]) -> np.ndarray:
         total = sum(lengths) or 1
         before = 0
         for i, p in enumerate(doc):
-            row = _shape(p.text, _WORD.findall(p.text), stop) if p.text else [0.0] * 15
+            row = _shape(p.text, _WORD.findall(p.text), stop, next(chars))
             row += [
                 i / (n - 1) if n > 1 else 0.0,
                 math.log1p(i),

@@ -51,11 +51,15 @@ def extractor_view(doc: LabelledDocument) -> list[Paragraph] | None:
 
 def build_training_set(documents: Iterable[LabelledDocument]) -> TrainingSet:
     """Every document, plus the text views of HTML ones, weighted per group."""
-    groups: dict[str, list[list[Paragraph]]] = {"written-text": [], "html": [], "html-as-text": [], "html-extracted": []}
+    groups: dict[str, list[list[Paragraph]]] = {
+        "written-text": [], "extractor-output": [], "html": [], "html-as-text": [], "html-extracted": [],
+    }
     for doc in documents:
         if not doc.paragraphs:
             continue
-        if doc.source == "html" or any(p.dom is not None for p in doc.paragraphs):
+        if doc.extra.get("origin") == "extractor-output":
+            groups["extractor-output"].append(doc.paragraphs)
+        elif doc.source == "html" or any(p.dom is not None for p in doc.paragraphs):
             groups["html"].append(doc.paragraphs)
             groups["html-as-text"].append(_text_view(doc.paragraphs))
             extracted = extractor_view(doc)
@@ -63,7 +67,7 @@ def build_training_set(documents: Iterable[LabelledDocument]) -> TrainingSet:
                 groups["html-extracted"].append(extracted)
         else:
             groups["written-text"].append(doc.paragraphs)
-    share = {"written-text": 1.0, "html": 1.0, "html-as-text": 0.3, "html-extracted": 0.7}
+    share = {"written-text": 1.0, "extractor-output": 1.0, "html": 1.0, "html-as-text": 0.3, "html-extracted": 0.3}
     reference = max(1, sum(len(p) for p in groups["written-text"])) or 1
     docs, labels, weights = [], [], []
     for name, members in groups.items():

@@ -13,13 +13,50 @@ import json
 import time
 from pathlib import Path
 
+import numpy as np
+
 from declutter.dataset import held_out, read_documents
-from declutter.evaluate import evaluate, format_report
+from declutter.evaluate import evaluate, format_report, token_scores
 from declutter.model_store import DEFAULT_MODEL_HASH_FILE, MODEL_FILE, save_model, sha256_of
 from declutter.training import train
 
 ROOT = Path(__file__).resolve().parent.parent
 HELD_OUT_PERCENT = 15
+CALIBRATION_PERCENT = 10  # of WCXB training domains: chooses the drop thresholds, not trained on
+THRESHOLDS = np.round(np.arange(0.5, 0.99, 0.025), 3)
+MAX_RECALL_LOSS = 0.005  # plain text: drop boilerplate only while recall stays within this
+
+
+def token_curve(model, documents, thresholds=THRESHOLDS) -> list[dict]:
+    """Token precision / recall / F1 of the kept text against the gold article paragraphs, for
+    every drop threshold (P(boilerplate) needed to drop a paragraph)."""
+    proba = model.predict_proba(
+        [d.unlabelled() for d in documents]
+    )
+    article = list(model.classes_).index("article")
+    curve = []
+    for threshold in [None, *thresholds]:
+        scores = []
+        for doc, p in zip(documents, proba):
+            kept = np.ones(len(doc.paragraphs), bool) if threshold is None else (1 - p[:, article]) < threshold
+            predicted = "\n".join(par.text for par, k in zip(doc.paragraphs, kept) if k)
+            gold = "\n".join(par.text for par in doc.paragraphs if par.label == "article")
+            scores.append(token_scores(predicted, gold))
+        precision, recall, f1 = np.mean(scores, axis=0)
+        curve.append({"threshold": threshold, "precision": precision, "recall": recall, "f1": f1})
+    return curve
+
+
+def choose_thresholds(model, calibration_text, calibration_html) -> dict:
+    """HTML: the threshold with the best token F1. Text (mostly article already): the lowest
+    threshold that keeps token recall within MAX_RECALL_LOSS of keeping everything."""
+    html_curve = token_curve(model, calibration_html)[1:]
+    html = max(html_curve, key=lambda c: c["f1"])["threshold"]
+    text_curve = token_curve(model, calibration_text)
+    baseline = text_curve[0]["recall"]
+    text = next((c["threshold"] for c in text_curve[1:] if c["recall"] >= baseline - MAX_RECALL_LOSS), float(THRESHOLDS[-1]))
+    print(f"drop thresholds: html {html}, text {text} (text recall as is {baseline:.3f})", flush=True)
+    return {"html": float(html), "text": float(text)}
 
 
 def main() -> None:
@@ -36,22 +73,33 @@ def main() -> None:
 
         print("converting WCXB ...", flush=True)
         convert(args.wcxb, args.converted)
+    extracted = args.converted / "train_extracted.jsonl.gz"
+    if not extracted.exists():
+        from convert_wcxb import convert_extractor_output
+
+        print("labelling trafilatura's output of the WCXB training pages ...", flush=True)
+        convert_extractor_output(args.wcxb, args.converted)
     team = list(read_documents([args.training_data]))
     team_train = [d for d in team if not held_out(d.id, HELD_OUT_PERCENT)]
     team_test = [d for d in team if held_out(d.id, HELD_OUT_PERCENT)]
-    wcxb_train = list(read_documents([args.converted / "train.jsonl.gz"]))
+    wcxb_all = list(read_documents([args.converted / "train.jsonl.gz", extracted]))
+    calibrating = lambda d: held_out(d.extra["domain"], CALIBRATION_PERCENT, salt="calibration")  # noqa: E731
+    wcxb_train = [d for d in wcxb_all if not calibrating(d)]
+    calibration_html = [d for d in wcxb_all if calibrating(d) and d.source == "html"]
+    calibration_text = [d for d in wcxb_all if calibrating(d) and d.source == "text"]
     wcxb_validation = list(read_documents([args.converted / "validation.jsonl.gz"]))
     print(f"team documents: {len(team_train)} train, {len(team_test)} held out; "
           f"WCXB pages: {len(wcxb_train)} train, {len(wcxb_validation)} validation", flush=True)
 
     model, facts = train(team_train + wcxb_train)
     print(f"trained in {time.time() - started:.0f} s", flush=True)
+    thresholds = choose_thresholds(model, calibration_text, calibration_html)
 
     held = {"held_out_team_documents": team_test, "wcxb_validation": wcxb_validation}
     metrics = {name: evaluate(model, docs) for name, docs in held.items() if docs}
     for name, report in metrics.items():
         print(f"\n== {name} ==\n{format_report(report)}", flush=True)
-    save_model(model, args.output, metrics=metrics, **facts)
+    save_model(model, args.output, metrics=metrics, drop_thresholds=thresholds, **facts)
     DEFAULT_MODEL_HASH_FILE.write_text(sha256_of(args.output / MODEL_FILE) + "\n")
     (args.output / "metrics.txt").write_text(
         "\n\n".join(f"== {name} ==\n{format_report(r)}" for name, r in metrics.items()) + "\n"

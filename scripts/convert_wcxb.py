@@ -3,7 +3,8 @@
     python scripts/convert_wcxb.py ../shared/data/wcxb-dev -o build/wcxb
 
 writes ``train.jsonl.gz`` and ``validation.jsonl.gz`` (20 % of domains, never trained on by the
-shipped model). The output stays outside git: the data is CC-BY-4.0 benchmark data.
+shipped model); with ``--extractor-output`` also ``train_extracted.jsonl.gz``, trafilatura's
+output of the training pages labelled line by line. The output stays outside git: the data is CC-BY-4.0 benchmark data.
 """
 
 from __future__ import annotations
@@ -37,6 +38,30 @@ def is_validation(domain: str) -> bool:
     return held_out(domain, VALIDATION_PERCENT, salt="wcxb-domain")
 
 
+def convert_extractor_output(root: Path, out: Path) -> int:
+    """trafilatura's output for the training pages, each line labelled by aligning it with the
+    gold text: plain text that is mostly article, the shape plain-text users feed declutter."""
+    import trafilatura
+
+    from declutter.segment import segment_text
+
+    docs = []
+    for file_id, meta, truth, html in wcxb_pages(root):
+        if is_validation(meta["domain"]):
+            continue
+        extracted = trafilatura.extract(html) or ""
+        paragraphs, _ = segment_text(extracted)
+        if not paragraphs:
+            continue
+        for p, label in zip(paragraphs, align_labels(paragraphs, truth["ground_truth"]["main_content"])):
+            p.label = label
+        docs.append(LabelledDocument(
+            id=f"wcxb-{file_id}-trafilatura", source="text", lang="en", paragraphs=paragraphs,
+            extra={"domain": meta["domain"], "page_type": meta["page_type"], "origin": "extractor-output"},
+        ))
+    return write_documents(docs, out / "train_extracted.jsonl.gz")
+
+
 def convert(root: Path, out: Path) -> dict[str, int]:
     parts: dict[str, list[LabelledDocument]] = {"train": [], "validation": []}
     for file_id, meta, truth, html in wcxb_pages(root):
@@ -55,8 +80,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("wcxb", type=Path, help="the wcxb-dev directory")
     parser.add_argument("-o", "--output", type=Path, default=Path("build/wcxb"))
+    parser.add_argument("--extractor-output", action="store_true", help="Also label trafilatura's output of the training pages.")
     args = parser.parse_args()
     counts = convert(args.wcxb, args.output)
+    if args.extractor_output:
+        counts["train_extracted"] = convert_extractor_output(args.wcxb, args.output)
     print(json.dumps(counts))
 
 

@@ -161,7 +161,7 @@ def segment_html(html: str | bytes, label_attribute: str | None = None) -> list[
         if parent_i >= 0:
             parents.append(parent_i)
             depths.append(depths[parent_i] + 1)
-            anc = anc_tokens[parent_i] + " " + own_tokens[parent_i]
+            anc = anc_tokens[parent_i] + " a_" + own_tokens[parent_i].replace(" ", " a_")
             anc_tokens.append(anc[-_MAX_ANCESTOR_TOKENS:])
             region = in_region[parent_i]
             label = gold[parent_i]
@@ -224,7 +224,7 @@ def _to_paragraphs(raw_blocks, parents, depths, own_tokens, anc_tokens, in_regio
         p = parents[i]
         gp = parents[p] if p >= 0 else -1
         inside = has_top and top <= i < subtree_end[top]
-        tokens = " ".join(["s_" + t for t in own_tokens[i].split()] + ["a_" + t for t in anc_tokens[i].split()])
+        tokens = "s_" + own_tokens[i].replace(" ", " s_") + anc_tokens[i]
         dom = DomEvidence(
             tag=own_tokens[i].split(" ", 1)[0][2:],
             depth=depths[i],

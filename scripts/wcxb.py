@@ -1,0 +1,40 @@
+"""WCXB pages for the benchmarks: the validation domains the shipped model never trained on."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from convert_wcxb import is_validation
+
+ROOT = Path(__file__).resolve().parent.parent
+WCXB = ROOT.parent / "shared" / "data" / "wcxb-dev"
+
+
+@dataclass
+class Page:
+    id: str
+    domain: str
+    page_type: str
+    html: str
+    gold: str
+    with_snippets: list[str]
+    without_snippets: list[str]
+
+
+def pages(root: Path = WCXB, part: str = "validation") -> list[Page]:
+    """Pages with a gold main text; ``part`` is validation, train or all."""
+    metadata = json.loads((root / "metadata.json").read_text())["files"]
+    out = []
+    for file_id, meta in sorted(metadata.items()):
+        if part != "all" and is_validation(meta["domain"]) != (part == "validation"):
+            continue
+        truth = json.loads((root / "ground-truth" / f"{file_id}.json").read_text())
+        gt = truth.get("ground_truth") or {}
+        if not gt.get("main_content"):
+            continue
+        html = gzip.open(root / "html" / f"{file_id}.html.gz").read().decode("utf-8", "replace")
+        out.append(Page(file_id, meta["domain"], meta["page_type"], html, gt["main_content"], truth.get("with") or gt.get("with") or [], truth.get("without") or gt.get("without") or []))
+    return out

@@ -1,0 +1,97 @@
+"""Safe model loading and the estimator's scikit-learn manners, on the real shipped model."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+from sklearn.base import clone
+
+from declutter import Cleaner
+from declutter.model import ParagraphClassifier
+from declutter.model_store import ModelError, default_model_dir, load_model, sha256_of
+
+
+@pytest.fixture
+def model_copy(tmp_path):
+    target = tmp_path / "model"
+    shutil.copytree(default_model_dir(), target)
+    return target
+
+
+def test_shipped_model_matches_the_recorded_hash():
+    model, manifest = load_model()
+    assert manifest["model_sha256"] == sha256_of(default_model_dir() / "model.joblib")
+    assert list(model.classes_) == manifest["categories"]
+
+
+def test_model_from_elsewhere_needs_trust(model_copy):
+    with pytest.raises(ModelError, match="trust"):
+        Cleaner.load(model_copy)
+    assert Cleaner.load(model_copy, trust=True).clean("Short line.") is not None
+
+
+def test_cli_refuses_an_untrusted_model(model_copy, seed_text):
+    args = [sys.executable, "-m", "declutter", "clean", "--model", str(model_copy)]
+    refused = subprocess.run(args, input=seed_text.encode(), capture_output=True)
+    assert refused.returncode != 0 and b"--trust-model" in refused.stderr
+    allowed = subprocess.run(args + ["--trust-model", "-q"], input=seed_text.encode(), capture_output=True)
+    assert allowed.returncode == 0 and allowed.stdout
+
+
+def test_corrupt_model_file_is_a_clear_error(model_copy):
+    (model_copy / "model.joblib").write_bytes(b"not a pickle at all")
+    with pytest.raises(ModelError, match="corrupt or was changed"):
+        load_model(model_copy, trust=True)
+    manifest = json.loads((model_copy / "manifest.json").read_text())
+    manifest["model_sha256"] = sha256_of(model_copy / "model.joblib")
+    (model_copy / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(ModelError, match="could not load"):
+        load_model(model_copy, trust=True)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [("sklearn_version", "0.24.2", r"scikit-learn 0\.24\.2.*is installed"), ("format_version", 99, "model format 99")],
+)
+def test_incompatible_versions_are_named(model_copy, field, value, message):
+    manifest = json.loads((model_copy / "manifest.json").read_text())
+    manifest[field] = value
+    (model_copy / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(ModelError, match=message):
+        load_model(model_copy, trust=True)
+
+
+def test_estimator_follows_scikit_learn_conventions():
+    from sklearn.utils.estimator_checks import (
+        check_get_params_invariance,
+        check_no_attributes_set_in_init,
+        check_parameters_default_constructible,
+        check_set_params,
+    )
+
+    estimator = ParagraphClassifier(boosting_iterations=15)
+    for check in (check_no_attributes_set_in_init, check_get_params_invariance, check_set_params, check_parameters_default_constructible):
+        check("ParagraphClassifier", estimator)
+    assert clone(estimator).get_params() == estimator.get_params()
+
+
+def test_small_model_fits_and_predicts_per_document():
+    from declutter.paragraph import Paragraph
+
+    def doc(lines):
+        return [Paragraph(text=t, index=i) for i, t in enumerate(lines)]
+
+    story = ["The council approved the harbour budget after a long debate on Tuesday night.",
+             "Members argued about the cost of dredging the northern channel for larger ships."]
+    appeal = ["Support our newsroom today.", "Donate now and keep local reporting free."]
+    X = [doc(story + appeal) for _ in range(12)]
+    y = [["article"] * 2 + ["appeal"] * 2 for _ in range(12)]
+    model = ParagraphClassifier(boosting_iterations=15, folds=2).fit(X, y)
+    predicted = model.predict([doc(story + appeal)])
+    proba = model.predict_proba([doc(story + appeal)])
+    assert list(predicted[0]) == ["article", "article", "appeal", "appeal"]
+    assert proba[0].shape == (4, 2) and abs(proba[0].sum(axis=1) - 1).max() < 1e-5

@@ -1,0 +1,36 @@
+"""Names taken from inputs never write outside the output directory."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from declutter.writers import safe_name, safe_relative_path
+
+HOSTILE_IDS = ["../../escape", "/etc/passwd", "..", ".", "", "CON", "nul.txt", "a/../../b", "C:\\Windows\\system32", "~/.ssh/x", "\x00evil", "name with spaces & ünïcode"]
+
+
+@pytest.mark.parametrize("name", HOSTILE_IDS)
+def test_safe_name_is_one_harmless_component(name):
+    cleaned = safe_name(name)
+    assert cleaned and "/" not in cleaned and "\\" not in cleaned and cleaned not in (".", "..")
+    assert not cleaned.upper().split(".")[0] in {"CON", "PRN", "AUX", "NUL"}
+
+
+@pytest.mark.parametrize("relative", ["../../x.txt", "/abs/path.txt", "a/../../b.txt", "..\\..\\win.txt"])
+def test_safe_relative_path_stays_relative(tmp_path, relative):
+    target = (tmp_path / safe_relative_path(relative)).resolve()
+    assert target.is_relative_to(tmp_path.resolve())
+
+
+def test_jsonl_ids_cannot_escape_the_output_directory(tmp_path):
+    data = tmp_path / "in.jsonl"
+    data.write_text("".join(json.dumps({"id": i, "text": "A short line of news text."}) + "\n" for i in HOSTILE_IDS))
+    out = tmp_path / "deep" / "out"
+    subprocess.run([sys.executable, "-m", "declutter", "clean", str(data), "-o", str(out), "-q"], check=True)
+    files = [p for p in tmp_path.rglob("*") if p.is_file() and p != data]
+    assert len(files) == len(HOSTILE_IDS)
+    assert all(p.resolve().is_relative_to(out.resolve()) for p in files)

@@ -1,0 +1,78 @@
+"""`declutter review` renders in a real headless Chromium: colours, strike-through, probabilities."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+# Appended to a copy of the report: reads what the browser computed and prints it into the DOM.
+PROBE = """<script>
+const rows = [...document.querySelectorAll('.para')].map(el => {
+  const text = el.querySelector('.text'), tag = el.querySelector('.tag'), box = text.getBoundingClientRect();
+  return {label: el.dataset.label, background: getComputedStyle(el).backgroundColor,
+          decoration: getComputedStyle(text).textDecorationLine, tag: tag.innerText,
+          text: text.innerText, visible: box.width > 0 && box.height > 0};
+});
+const out = document.createElement('pre'); out.id = 'probe'; out.textContent = JSON.stringify(rows);
+document.body.appendChild(out);
+</script>"""
+
+
+def _chromium(*args: str) -> subprocess.CompletedProcess:
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+    return subprocess.run([CHROMIUM, *flags, *args], capture_output=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory, seed_page):
+    if CHROMIUM is None:
+        pytest.fail("Debian's chromium is required for this test; .ci/run installs it")
+    from tests.conftest import SEED
+
+    folder = tmp_path_factory.mktemp("review")
+    page = folder / "page.html"
+    page.write_text(seed_page, encoding="utf-8")
+    out = folder / "report.html"
+    subprocess.run([sys.executable, "-m", "declutter", "review", str(SEED), str(page), "-o", str(out)], check=True)
+    return out
+
+
+def test_report_is_self_contained(report):
+    text = report.read_text(encoding="utf-8")
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", text)
+    assert "<style>" in text
+
+
+def test_browser_shows_every_paragraph_coloured_and_dropped_ones_struck(report, tmp_path, cleaner, seed_text, seed_page):
+    probed = tmp_path / "probed.html"
+    probed.write_text(report.read_text(encoding="utf-8").replace("</body>", PROBE + "</body>"), encoding="utf-8")
+    done = _chromium("--user-data-dir=" + str(tmp_path / "profile"), "--dump-dom", probed.as_uri())
+    dom = done.stdout.decode()
+    rows = json.loads(html.unescape(re.search(r'<pre id="probe">(.*?)</pre>', dom, re.S).group(1)))
+
+    expected = list(cleaner.tag(seed_text)) + list(cleaner.tag(seed_page))
+    assert len(rows) == len(expected)
+    for row, paragraph in zip(rows, expected):
+        assert row["visible"] and row["text"] == paragraph.text
+        assert row["label"] == paragraph.label
+        assert row["tag"] == f"{paragraph.label} {paragraph.probability:.2f}"
+        assert ("line-through" in row["decoration"]) == (not paragraph.kept)
+    colours = {row["label"]: row["background"] for row in rows}
+    assert len(set(colours.values())) == len(colours) >= 3  # one distinct colour per category shown
+    assert "rgba(0, 0, 0, 0)" not in colours.values()
+
+
+def test_screenshot_is_not_blank(report, tmp_path):
+    shot = tmp_path / "shot.png"
+    _chromium("--user-data-dir=" + str(tmp_path / "profile"), f"--screenshot={shot}", "--window-size=1200,1600", report.as_uri())
+    data = shot.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000

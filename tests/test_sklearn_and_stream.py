@@ -1,0 +1,80 @@
+"""The streaming API and the scikit-learn transformer, on real documents."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sklearn.base import clone
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.pipeline import Pipeline
+
+from declutter.sklearn import DeclutterTransformer
+
+
+def test_stream_is_lazy_and_returns_errors_as_values(cleaner, seed_text, seed_expected):
+    consumed = []
+
+    def documents():
+        for doc in [seed_text, b"\x01\x02\x03\x04" * 100, seed_text]:
+            consumed.append(doc)
+            yield doc
+
+    stream = cleaner.stream(documents(), errors="return", batch_size=1)
+    first = next(stream)
+    assert len(consumed) == 1 and first.ok and first.text == seed_expected
+    failed = next(stream)
+    assert not failed.ok and "binary" in failed.error and failed.text is None
+    assert next(stream).text == seed_expected
+
+
+def test_stream_raises_by_default(cleaner):
+    with pytest.raises(ValueError, match="binary"):
+        list(cleaner.stream([b"\x01\x02\x03\x04" * 100]))
+
+
+def test_transformer_inside_a_pipeline(seed_text, seed_page):
+    pipeline = Pipeline([("declutter", DeclutterTransformer()), ("tfidf", TfidfVectorizer())])
+    matrix = pipeline.fit_transform([seed_text, seed_page])
+    vocabulary = pipeline.named_steps["tfidf"].vocabulary_
+    assert matrix.shape[0] == 2
+    assert "haniyeh" in vocabulary and "undesirable" not in vocabulary and "cookies" not in vocabulary
+
+
+def test_transformer_params_and_clone():
+    transformer = DeclutterTransformer(keep=("article", "meta"), on_error="empty")
+    copy = clone(transformer)
+    assert copy.get_params() == transformer.get_params()
+    copy.set_params(format="text")
+    assert copy.format == "text" and transformer.format == "auto"
+    assert copy.fit().transform([b"\x01\x02\x03\x04" * 100]) == [""]
+
+
+def test_transformer_estimator_checks_that_apply():
+    from sklearn.utils.estimator_checks import (
+        check_get_params_invariance,
+        check_no_attributes_set_in_init,
+        check_parameters_default_constructible,
+        check_set_params,
+    )
+
+    for check in (check_no_attributes_set_in_init, check_get_params_invariance, check_set_params, check_parameters_default_constructible):
+        check("DeclutterTransformer", DeclutterTransformer())
+
+
+def test_one_cleaner_shared_by_threads(cleaner, seed_text, seed_page, seed_expected):
+    results, failures = [], []
+
+    def work(doc):
+        try:
+            for _ in range(5):
+                results.append(cleaner.clean(doc))
+        except Exception as exc:  # noqa: BLE001
+            failures.append(exc)
+
+    threads = [threading.Thread(target=work, args=(doc,)) for doc in (seed_text, seed_page) * 4]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not failures and len(results) == 40 and set(results) == {seed_expected}
