@@ -8,7 +8,9 @@ read ends up written or in the error report: ``read == written + failed``.
 from __future__ import annotations
 
 import json
+import os
 import sys
+import threading
 import time
 from collections import Counter, deque
 from concurrent.futures import ProcessPoolExecutor
@@ -69,10 +71,22 @@ _repetition: SiteRepetition | None = None
 _options: BatchOptions | None = None
 
 
-def _init_worker(options: BatchOptions, repetition: SiteRepetition | None) -> None:
+def _exit_with_parent(parent: int) -> None:
+    """A worker whose parent was killed (SIGKILL leaves no chance to clean up) ends itself."""
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _init_worker(options: BatchOptions, repetition: SiteRepetition | None, parent: int | None = None) -> None:
     global _cleaner, _repetition, _options
     from declutter.cleaner import Cleaner
 
+    if parent is not None:
+        _exit_with_parent(parent)
     _options, _repetition = options, repetition
     _cleaner = Cleaner.load(options.model, trust=options.trust_model, keep=("article", *options.keep), max_bytes=options.max_bytes, max_paragraphs=options.max_paragraphs)
 
@@ -178,7 +192,7 @@ def run_batch(items: Iterable[Item], options: BatchOptions, total: int | None = 
     pending: deque = deque()
     executor = None
     if options.jobs > 1:
-        executor = ProcessPoolExecutor(options.jobs, initializer=_init_worker, initargs=(options, repetition))
+        executor = ProcessPoolExecutor(options.jobs, initializer=_init_worker, initargs=(options, repetition, os.getpid()))
         submit = lambda chunk: executor.submit(_process_chunk, chunk)  # noqa: E731
     else:
         _init_worker(options, repetition)

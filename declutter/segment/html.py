@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
+from functools import lru_cache
 
 from lxml import etree
 
@@ -78,12 +79,10 @@ def _fallback_paragraphs(data: str | bytes) -> list[Paragraph]:
     return [Paragraph(text=line, index=i) for i, line in enumerate(line for line in lines if line)]
 
 
-def _class_tokens(value: str, cache: dict[str, str]) -> str:
-    tokens = cache.get(value)
-    if tokens is None:
-        tokens = " ".join(t.lower() for t in _TOKEN_SPLIT.split(value) if 1 < len(t) < 30)
-        cache[value] = tokens
-    return tokens
+@lru_cache(maxsize=1 << 16)
+def _class_tokens(value: str) -> str:
+    """Lower-cased word tokens of a class or id attribute (cached: sites reuse their classes)."""
+    return " ".join(t.lower() for t in _TOKEN_SPLIT.split(value) if 1 < len(t) < 30)
 
 
 def _prepare(root: etree._Element) -> None:
@@ -131,7 +130,6 @@ def segment_html(html: str | bytes, label_attribute: str | None = None) -> list[
         return []
     _prepare(root)
 
-    token_cache: dict[str, str] = {}
     # per element, by document-order index: parent index, depth, own tokens, ancestor tokens,
     # in-boilerplate-region flag, inherited gold label
     parents: list[int] = []
@@ -153,9 +151,9 @@ def segment_html(html: str | bytes, label_attribute: str | None = None) -> list[
         cls, ident, role = element.get("class"), element.get("id"), element.get("role")
         tokens = "t_" + tag
         if cls:
-            tokens += " " + _class_tokens(cls, token_cache)
+            tokens += " " + _class_tokens(cls)
         if ident:
-            tokens += " " + _class_tokens(ident, token_cache)
+            tokens += " " + _class_tokens(ident)
         if role:
             tokens += " r_" + role.lower()
         if parent_i >= 0:
@@ -177,9 +175,11 @@ def segment_html(html: str | bytes, label_attribute: str | None = None) -> list[
             label = element.get(label_attribute) or label
         gold.append(label)
 
-        parts = [element.text or ""]
-        parts.extend(child.tail or "" for child in element)
-        text = "".join(parts)
+        text = element.text or ""
+        for child in element:
+            tail = child.tail
+            if tail:
+                text += tail
         if text and not text.isspace():
             raw_blocks.append((i, text))
 

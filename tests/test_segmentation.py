@@ -1,0 +1,71 @@
+"""Segmentation on real inputs: plain-text layouts and HTML blocks with their DOM evidence."""
+
+from __future__ import annotations
+
+import gzip
+
+import pytest
+
+from declutter.segment import TextLayout, segment_html, segment_text
+from tests.conftest import WCXB
+
+
+def test_one_paragraph_per_line(seed_text):
+    paragraphs, layout = segment_text(seed_text)
+    assert layout is TextLayout.LINES
+    assert [p.text for p in paragraphs] == [line for line in seed_text.split("\n") if line.strip()]
+
+
+def test_blank_line_blocks_of_hard_wrapped_text_are_kept_exactly():
+    first = "The committee met on Monday to discuss the proposed changes to the\nharbour fees, which have not been raised since the last decade."
+    second = "Several members asked for more time to study the figures before the\nvote, which is now expected at the end of the month."
+    paragraphs, layout = segment_text(f"{first}\n\n{second}\n")
+    assert layout is TextLayout.BLOCKS
+    assert [p.text for p in paragraphs] == [first, second]
+    assert layout.separator == "\n\n"
+
+
+def test_menu_lines_stay_separate_even_with_blank_lines():
+    text = "Home\nWorld\nSport\n\nThe first paragraph of the story.\n\nThe second paragraph of the story."
+    paragraphs, layout = segment_text(text)
+    assert layout is TextLayout.LINES
+    assert [p.text for p in paragraphs][:3] == ["Home", "World", "Sport"]
+
+
+def test_windows_line_ends():
+    paragraphs, _ = segment_text("One line.\r\nTwo line.\r\n")
+    assert [p.text for p in paragraphs] == ["One line.", "Two line."]
+
+
+def test_html_blocks_carry_dom_evidence(seed_page, seed_expected):
+    blocks = segment_html(seed_page)
+    texts = [b.text for b in blocks]
+    for line in seed_expected.split("\n"):
+        assert texts.count(line) == 1
+    assert not any("dataLayer" in t or ".paywall" in t for t in texts)  # script and style dropped
+    home = next(b for b in blocks if b.text == "Business")
+    assert home.dom.tag == "li" and home.dom.in_boilerplate_region and home.dom.link_density == 1.0
+    assert "a_main" in home.dom.tokens and "a_nav" in home.dom.tokens
+    story = next(b for b in blocks if b.text == seed_expected.split("\n")[0])
+    assert story.dom.tag == "p" and story.dom.link_density == 0.0 and not story.dom.in_boilerplate_region
+    assert story.dom.in_densest_container and story.dom.sibling_blocks == 8
+    assert "a_content" in story.dom.tokens.split()
+    assert blocks.index(story) < blocks.index(next(b for b in blocks if b.text == "Dear readers,"))
+
+
+def test_hidden_elements_and_line_breaks():
+    page = """<html><body><div hidden>secret one</div><p style="display: none">secret two</p>
+    <div aria-hidden="true">secret three</div><p>Visible<br>same paragraph</p>
+    <div>First block<br><br>Second block</div><p>tail <span style="display:none">x</span>kept</p></body></html>"""
+    texts = [b.text for b in segment_html(page)]
+    assert texts == ["Visible same paragraph", "First block", "Second block", "tail kept"]
+
+
+@pytest.mark.skipif(not WCXB.exists(), reason="WCXB data not beside the repository")
+def test_real_pages_segment_into_many_blocks():
+    for name in ("0001", "0031", "0106"):
+        html = gzip.open(WCXB / "html" / f"{name}.html.gz").read()
+        blocks = segment_html(html)
+        assert len(blocks) > 20
+        assert any(b.dom.in_densest_container for b in blocks)
+        assert all(b.text == " ".join(b.text.split()) for b in blocks)
