@@ -94,6 +94,8 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
             max_iter=self.boosting_iterations,
             learning_rate=0.1,
             max_leaf_nodes=31,
+            min_samples_leaf=40,
+            l2_regularization=1.0,
             early_stopping=False,
             random_state=self.random_state,
         ).fit(context, labels, sample_weight=weights)

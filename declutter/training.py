@@ -21,7 +21,8 @@ from declutter.dataset import LabelledDocument
 from declutter.model import ParagraphClassifier
 from declutter.paragraph import Paragraph
 
-_NEAR_STORY = 3  # boilerplate blocks this close to the story survive into the extractor view
+_NEAR_STORY = 3
+MAX_PARAGRAPH_WEIGHT = 8.0  # boilerplate blocks this close to the story survive into the extractor view
 
 
 @dataclass
@@ -49,8 +50,10 @@ def extractor_view(doc: LabelledDocument) -> list[Paragraph] | None:
     return _text_view(near)
 
 
-def build_training_set(documents: Iterable[LabelledDocument]) -> TrainingSet:
-    """Every document, plus the text views of HTML ones, weighted per group."""
+def build_training_set(documents: Iterable[LabelledDocument], max_group_paragraphs: int | None = 120_000, seed: int = 0) -> TrainingSet:
+    """Every document, plus the text views of HTML ones, weighted per group. A group larger than
+    ``max_group_paragraphs`` is cut to a random subset of its documents (training time grows
+    with rows; the group's weight is unchanged)."""
     groups: dict[str, list[list[Paragraph]]] = {
         "written-text": [], "extractor-output": [], "html": [], "html-as-text": [], "html-extracted": [],
     }
@@ -69,6 +72,18 @@ def build_training_set(documents: Iterable[LabelledDocument]) -> TrainingSet:
             groups["written-text"].append(doc.paragraphs)
     share = {"written-text": 1.0, "extractor-output": 1.0, "html": 1.0, "html-as-text": 0.3, "html-extracted": 0.3}
     reference = max(1, sum(len(p) for p in groups["written-text"])) or 1
+    rng = np.random.default_rng(seed)
+    for name, members in groups.items():
+        total = sum(len(d) for d in members)
+        if max_group_paragraphs and total > max_group_paragraphs:
+            order = rng.permutation(len(members))
+            kept, size = [], 0
+            for i in order:
+                if size >= max_group_paragraphs:
+                    break
+                kept.append(members[i])
+                size += len(members[i])
+            groups[name] = kept
     docs, labels, weights = [], [], []
     for name, members in groups.items():
         paragraphs = sum(len(d) for d in members)
@@ -82,6 +97,7 @@ def build_training_set(documents: Iterable[LabelledDocument]) -> TrainingSet:
     weights = np.asarray(weights)
     sizes = np.array([len(d) for d in docs])
     weights *= sizes.sum() / max(1e-12, float((weights * sizes).sum()))  # mean paragraph weight 1 (SGD's step size)
+    weights = np.minimum(weights, MAX_PARAGRAPH_WEIGHT)  # a small group must not be memorised
     return TrainingSet(docs, labels, weights, {k: len(v) for k, v in groups.items()})
 
 
