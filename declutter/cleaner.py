@@ -154,15 +154,16 @@ class Cleaner:
 
     @property
     def named_threshold(self) -> float:
-        """A paragraph is also dropped when one named boilerplate kind (not ``other``) is at
-        least this likely: those kinds are learned from clean labels, ``other`` from aligned ones."""
+        """A paragraph is also dropped when the named boilerplate kinds (all but ``other``)
+        together are at least this likely: they are learned from clean labels, ``other`` from
+        labels aligned with real pages' gold text."""
         return float(self.manifest.get("named_threshold", 0.5))
 
     def decide(self, documents: Sequence[TaggedDocument]) -> None:
         """Fill label, probability and kept of every paragraph, predicting all at once.
 
         A paragraph is dropped when the probabilities of the categories not kept add up to the
-        format's drop threshold, or one named boilerplate kind reaches ``named_threshold``; its
+        format's drop threshold, or the named boilerplate kinds reach ``named_threshold``; its
         label is then the likeliest of those, else the likeliest kept category."""
         proba, _ = self.model.predict_proba_flat(documents)
         if not len(proba):
@@ -171,14 +172,14 @@ class Cleaner:
         kept_columns = np.array([str(c) in self.keep for c in classes])
         named_columns = ~kept_columns & (classes != "other")
         drop_mass = proba[:, ~kept_columns].sum(axis=1)
-        named_best = proba[:, named_columns].max(axis=1) if named_columns.any() else np.zeros(len(proba))
+        named_mass = proba[:, named_columns].sum(axis=1)
         best_kept = np.where(kept_columns, proba, -1).argmax(axis=1)
         best_dropped = np.where(~kept_columns, proba, -1).argmax(axis=1)
         start = 0
         for doc in documents:
             threshold = self.drop_threshold(getattr(doc, "format", "text"))
             for r, paragraph in enumerate(doc, start):
-                dropped = bool(drop_mass[r] >= threshold or named_best[r] >= self.named_threshold)
+                dropped = bool(drop_mass[r] >= threshold or named_mass[r] >= self.named_threshold)
                 column = best_dropped[r] if dropped else best_kept[r]
                 paragraph.label = str(classes[column])
                 paragraph.probability = float(proba[r, column])

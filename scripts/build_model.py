@@ -42,8 +42,8 @@ def token_curve(model, documents, thresholds=THRESHOLDS) -> list[dict]:
     for threshold in [None, *thresholds]:
         scores = []
         for doc, p in zip(documents, proba):
-            named_best = p[:, named].max(axis=1) if named.any() else np.zeros(len(p))
-            kept = np.ones(len(doc.paragraphs), bool) if threshold is None else ((1 - p[:, article]) < threshold) & (named_best < NAMED_THRESHOLD)
+            named_mass = p[:, named].sum(axis=1)
+            kept = np.ones(len(doc.paragraphs), bool) if threshold is None else ((1 - p[:, article]) < threshold) & (named_mass < NAMED_THRESHOLD)
             predicted = "\n".join(par.text for par, k in zip(doc.paragraphs, kept) if k)
             gold = "\n".join(par.text for par in doc.paragraphs if par.label == "article")
             scores.append(token_scores(predicted, gold))
