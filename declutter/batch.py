@@ -87,11 +87,11 @@ def _init_worker(options: BatchOptions, repetition: SiteRepetition | None, paren
 
     if parent is not None:
         _exit_with_parent(parent)
-        # One thread per worker process: the processes are the parallelism. OpenMP threads of
-        # several workers competing for the same cores spin and slow everything down.
-        from threadpoolctl import threadpool_limits
+    # One thread per worker process: -j N uses N cores. OpenMP threads of several workers
+    # competing for the same cores spin and slow everything down.
+    from threadpoolctl import threadpool_limits
 
-        threadpool_limits(1)
+    threadpool_limits(1)
     _options, _repetition = options, repetition
     _cleaner = Cleaner.load(options.model, trust=options.trust_model, keep=("article", *options.keep), max_bytes=options.max_bytes, max_paragraphs=options.max_paragraphs)
 
