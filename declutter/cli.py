@@ -33,6 +33,17 @@ def _cleaner(model_path: Path | None, trust: bool, keep: tuple[str, ...] = ()):
         raise click.ClickException(str(exc)) from exc
 
 
+def _check_model(model_path: Path | None, trust: bool) -> None:
+    """Refuse a missing, untrusted or incompatible model before any work starts, without
+    unpickling it: the workers load it themselves."""
+    from declutter.model_store import load_model
+
+    try:
+        load_model(model_path, trust=trust, check_only=True)
+    except ModelError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
 def _read(path: str) -> bytes:
     return sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
 
@@ -86,7 +97,7 @@ def clean(inputs, output, input_format, output_format, keep, tags, id_field, tex
     from declutter.batch import BatchOptions, run_batch
     from declutter.records import JsonlFields, kind_of, read_inputs
 
-    _cleaner(model_path, trust_model)  # fail early, once, on a model that cannot be loaded
+    _check_model(model_path, trust_model)  # fail early, once, on a model that cannot be loaded
     inputs = list(inputs) or ["-"]
     fields = JsonlFields(id=id_field, text=None if html_field else text_field, html=html_field, url=url_field)
     options = BatchOptions(
@@ -98,10 +109,13 @@ def clean(inputs, output, input_format, output_format, keep, tags, id_field, tex
     if site_repeats and "-" in inputs:
         raise click.UsageError("--site-repeats reads the input twice and cannot be used with stdin")
     total = _count_documents(inputs, kind_of)
-    summary = run_batch(
-        read_inputs(inputs, fields, stdin_kind), options, total=total,
-        repetition_items=read_inputs(inputs, fields, stdin_kind) if site_repeats else None,
-    )
+    try:
+        summary = run_batch(
+            read_inputs(inputs, fields, stdin_kind), options, total=total,
+            repetition_items=read_inputs(inputs, fields, stdin_kind) if site_repeats else None,
+        )
+    except ModelError as exc:
+        raise click.ClickException(str(exc)) from exc
     if not quiet or summary.failed:
         click.echo(f"declutter: {summary.line()}", err=True)
     if summary.failed:

@@ -79,8 +79,9 @@ def read_manifest(directory: str | Path) -> dict:
         raise ModelError(f"corrupt manifest {path}: {exc}") from exc
 
 
-def load_model(directory: str | Path | None = None, trust: bool = False):
-    """Load a model directory after checking trust, integrity and versions."""
+def load_model(directory: str | Path | None = None, trust: bool = False, check_only: bool = False):
+    """Load a model directory after checking trust, integrity and versions. With
+    ``check_only`` every check runs but nothing is unpickled: returns ``(None, manifest)``."""
     from declutter import __version__
 
     is_default = directory is None
@@ -113,6 +114,8 @@ def load_model(directory: str | Path | None = None, trust: bool = False):
             f"model written with scikit-learn {manifest.get('sklearn_version')}, but scikit-learn "
             f"{sklearn.__version__} is installed; install the matching version or retrain the model"
         )
+    if check_only:
+        return None, manifest
     try:
         model = joblib.load(model_path)
     except Exception as exc:  # noqa: BLE001 - any unpickling failure means the file is unusable
