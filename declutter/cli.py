@@ -180,7 +180,7 @@ def tag(file, input_format, view, width, model_path, trust_model):
 @click.argument("data", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="Directory for model.joblib and manifest.json.")
 @click.option("--validation-percent", type=click.IntRange(0, 90), default=15, show_default=True, help="Documents held out (by id) to report validation metrics.")
-@click.option("--boosting-iterations", type=click.IntRange(10), default=120, show_default=True)
+@click.option("--boosting-iterations", type=click.IntRange(10), default=80, show_default=True)
 def train(data, output, validation_percent, boosting_iterations):
     """Train a model on labelled JSONL (training_data/ format, or converted pages).
 

@@ -39,7 +39,7 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         alpha: float = 2e-6,
         linear_epochs: int = 8,
         context_window: int = 3,
-        boosting_iterations: int = 120,
+        boosting_iterations: int = 80,
         folds: int = 3,
         random_state: int = 0,
         verbose: int = 0,
@@ -93,7 +93,8 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         self.booster_ = HistGradientBoostingClassifier(
             max_iter=self.boosting_iterations,
             learning_rate=0.1,
-            max_leaf_nodes=31,
+            max_leaf_nodes=15,
+            max_depth=5,
             min_samples_leaf=40,
             l2_regularization=1.0,
             early_stopping=False,

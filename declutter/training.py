@@ -21,8 +21,8 @@ from declutter.dataset import LabelledDocument
 from declutter.model import ParagraphClassifier
 from declutter.paragraph import Paragraph
 
-_NEAR_STORY = 3
-MAX_PARAGRAPH_WEIGHT = 8.0  # boilerplate blocks this close to the story survive into the extractor view
+_NEAR_STORY = 3  # boilerplate blocks this close to the story survive into the extractor view
+MAX_PARAGRAPH_WEIGHT = 12.0  # no paragraph outweighs this many others: small groups must not be memorised
 
 
 @dataclass
@@ -50,7 +50,7 @@ def extractor_view(doc: LabelledDocument) -> list[Paragraph] | None:
     return _text_view(near)
 
 
-def build_training_set(documents: Iterable[LabelledDocument], max_group_paragraphs: int | None = 120_000, seed: int = 0) -> TrainingSet:
+def build_training_set(documents: Iterable[LabelledDocument], max_group_paragraphs: int | None = 50_000, seed: int = 0) -> TrainingSet:
     """Every document, plus the text views of HTML ones, weighted per group. A group larger than
     ``max_group_paragraphs`` is cut to a random subset of its documents (training time grows
     with rows; the group's weight is unchanged)."""
