@@ -180,7 +180,7 @@ def tag(file, input_format, view, width, model_path, trust_model):
 @click.argument("data", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="Directory for model.joblib and manifest.json.")
 @click.option("--validation-percent", type=click.IntRange(0, 90), default=15, show_default=True, help="Documents held out (by id) to report validation metrics.")
-@click.option("--boosting-iterations", type=click.IntRange(10), default=80, show_default=True)
+@click.option("--boosting-iterations", type=click.IntRange(10), default=100, show_default=True)
 def train(data, output, validation_percent, boosting_iterations):
     """Train a model on labelled JSONL (training_data/ format, or converted pages).
 
@@ -234,6 +234,39 @@ def evaluate(data, model_path, trust_model, as_json):
     except (DataError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(json.dumps(report, indent=1) if as_json else format_report(report))
+
+
+@main.command()
+@click.argument("data", nargs=-1, required=True, type=click.Path(exists=True))
+def stats(data):
+    """Count labelled documents, paragraphs and labels per language.
+
+    \b
+    Examples:
+      declutter stats training_data/
+    """
+    from collections import Counter, defaultdict
+
+    from declutter.dataset import DataError, read_documents
+
+    documents: Counter = Counter()
+    labels: dict[str, Counter] = defaultdict(Counter)
+    try:
+        for doc in read_documents(data):
+            documents[doc.lang or "?"] += 1
+            labels[doc.lang or "?"].update(doc.labels)
+    except DataError as exc:
+        raise click.ClickException(str(exc)) from exc
+    total = Counter()
+    for counts in labels.values():
+        total.update(counts)
+    languages = sorted(documents)
+    click.echo(f"{'':<14}" + "".join(f"{lang:>8}" for lang in languages) + f"{'all':>8}")
+    click.echo(f"{'documents':<14}" + "".join(f"{documents[lang]:>8}" for lang in languages) + f"{sum(documents.values()):>8}")
+    click.echo(f"{'paragraphs':<14}" + "".join(f"{sum(labels[lang].values()):>8}" for lang in languages) + f"{sum(total.values()):>8}")
+    for label in LABELS:
+        if total[label]:
+            click.echo(f"{label:<14}" + "".join(f"{labels[lang][label]:>8}" for lang in languages) + f"{total[label]:>8}")
 
 
 @main.command()

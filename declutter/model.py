@@ -19,7 +19,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import SGDClassifier
-from sklearn.model_selection import KFold
+from sklearn.model_selection import GroupKFold, KFold
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
@@ -39,7 +39,7 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         alpha: float = 2e-6,
         linear_epochs: int = 8,
         context_window: int = 3,
-        boosting_iterations: int = 80,
+        boosting_iterations: int = 100,
         folds: int = 3,
         random_state: int = 0,
         verbose: int = 0,
@@ -55,10 +55,13 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         self.verbose = verbose
 
     # -- fitting -------------------------------------------------------------------------
-    def fit(self, X: Sequence[Document], y: Sequence[Sequence[str]], sample_weight=None):
+    def fit(self, X: Sequence[Document], y: Sequence[Sequence[str]], sample_weight=None, groups=None):
         """Fit on documents ``X`` with per-paragraph labels ``y`` (one sequence per document).
 
-        ``sample_weight`` is one weight per document, applied to each of its paragraphs."""
+        ``sample_weight`` is one weight per document, applied to each of its paragraphs.
+        ``groups`` (one key per document, such as its site) keeps a group's documents in one fold
+        when the first stage's out-of-fold probabilities are made: the second stage then learns
+        how the first behaves on sites it has not seen, not on near-copies of its training pages."""
         X = [list(doc) for doc in X]
         if len(X) != len(y):
             raise ValueError(f"{len(X)} documents but {len(y)} label sequences")
@@ -79,8 +82,11 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         # Out-of-fold first-stage probabilities: the second stage must see honest inputs.
         out_of_fold = np.zeros((first.shape[0], len(self.classes_)), dtype=np.float32)
         starts = np.concatenate([[0], np.cumsum(sizes)])
-        folds = KFold(n_splits=self.folds, shuffle=True, random_state=self.random_state)
-        for k, (train_docs, test_docs) in enumerate(folds.split(np.arange(len(X)))):
+        if groups is None or len(set(groups)) < self.folds:  # too few sites: split by document
+            splits = KFold(n_splits=self.folds, shuffle=True, random_state=self.random_state).split(np.arange(len(X)))
+        else:
+            splits = GroupKFold(n_splits=self.folds).split(np.arange(len(X)), groups=np.asarray(groups))
+        for k, (train_docs, test_docs) in enumerate(splits):
             train_rows = _rows(train_docs, starts)
             test_rows = _rows(test_docs, starts)
             linear = self._new_linear().fit(first[train_rows], labels[train_rows], sample_weight=weights[train_rows])
@@ -93,8 +99,8 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         self.booster_ = HistGradientBoostingClassifier(
             max_iter=self.boosting_iterations,
             learning_rate=0.1,
-            max_leaf_nodes=15,
-            max_depth=5,
+            max_leaf_nodes=31,
+            max_depth=6,
             min_samples_leaf=40,
             l2_regularization=1.0,
             early_stopping=False,
@@ -150,7 +156,9 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         return sp.hstack([lexical, sp.csr_matrix(scaled)], format="csr")
 
     def _context(self, proba: np.ndarray, sizes: np.ndarray, shape: np.ndarray) -> np.ndarray:
-        """Each paragraph's own, previous, next and windowed neighbour probabilities + shape."""
+        """Each paragraph's own, previous, next, windowed, document-mean and running-maximum
+        (from the start to here: after "A Message from …" everything is appeal) first-stage
+        probabilities, then its shape."""
         w = self.context_window
         blocks = []
         start = 0
@@ -165,10 +173,11 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
             idx = np.arange(n) + w  # row of each paragraph inside ``padded``
             before = (cumulative[idx] - cumulative[idx - w]) / w
             after = (cumulative[idx + w + 1] - cumulative[idx + 1]) / w
+            so_far = np.maximum.accumulate(p, axis=0)  # the strongest evidence of each kind up to here
             blocks.append(
-                np.hstack([p, padded[idx - 1], padded[idx + 1], before, after, np.broadcast_to(p.mean(axis=0), p.shape)])
+                np.hstack([p, padded[idx - 1], padded[idx + 1], before, after, np.broadcast_to(p.mean(axis=0), p.shape), so_far])
             )
-        neighbours = np.vstack(blocks) if blocks else np.zeros((0, 6 * proba.shape[1]), dtype=np.float32)
+        neighbours = np.vstack(blocks) if blocks else np.zeros((0, 7 * proba.shape[1]), dtype=np.float32)
         return np.hstack([neighbours, shape]).astype(np.float32)
 
 

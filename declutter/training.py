@@ -30,7 +30,13 @@ class TrainingSet:
     documents: list[list[Paragraph]]
     labels: list[list[str]]
     weights: np.ndarray
+    sites: list[str]  # per document: where it comes from (domain, or the id's prefix)
     groups: dict[str, int]
+
+
+def site_of(doc: LabelledDocument) -> str:
+    """The site a document stands for: its domain, else its id without the running number."""
+    return str(doc.extra.get("domain") or doc.id.rsplit("-", 1)[0])
 
 
 def _text_view(paragraphs: Sequence[Paragraph]) -> list[Paragraph]:
@@ -54,27 +60,28 @@ def build_training_set(documents: Iterable[LabelledDocument], max_group_paragrap
     """Every document, plus the text views of HTML ones, weighted per group. A group larger than
     ``max_group_paragraphs`` is cut to a random subset of its documents (training time grows
     with rows; the group's weight is unchanged)."""
-    groups: dict[str, list[list[Paragraph]]] = {
+    groups: dict[str, list[tuple[str, list[Paragraph]]]] = {
         "written-text": [], "extractor-output": [], "html": [], "html-as-text": [], "html-extracted": [],
     }
     for doc in documents:
         if not doc.paragraphs:
             continue
+        site = site_of(doc)
         if doc.extra.get("origin") == "extractor-output":
-            groups["extractor-output"].append(doc.paragraphs)
+            groups["extractor-output"].append((site, doc.paragraphs))
         elif doc.source == "html" or any(p.dom is not None for p in doc.paragraphs):
-            groups["html"].append(doc.paragraphs)
-            groups["html-as-text"].append(_text_view(doc.paragraphs))
+            groups["html"].append((site, doc.paragraphs))
+            groups["html-as-text"].append((site, _text_view(doc.paragraphs)))
             extracted = extractor_view(doc)
             if extracted:
-                groups["html-extracted"].append(extracted)
+                groups["html-extracted"].append((site, extracted))
         else:
-            groups["written-text"].append(doc.paragraphs)
+            groups["written-text"].append((site, doc.paragraphs))
     share = {"written-text": 1.0, "extractor-output": 1.0, "html": 1.0, "html-as-text": 0.3, "html-extracted": 0.3}
-    reference = max(1, sum(len(p) for p in groups["written-text"])) or 1
+    reference = max(1, sum(len(p) for _, p in groups["written-text"]))
     rng = np.random.default_rng(seed)
     for name, members in groups.items():
-        total = sum(len(d) for d in members)
+        total = sum(len(d) for _, d in members)
         if max_group_paragraphs and total > max_group_paragraphs:
             order = rng.permutation(len(members))
             kept, size = [], 0
@@ -82,30 +89,31 @@ def build_training_set(documents: Iterable[LabelledDocument], max_group_paragrap
                 if size >= max_group_paragraphs:
                     break
                 kept.append(members[i])
-                size += len(members[i])
+                size += len(members[i][1])
             groups[name] = kept
-    docs, labels, weights = [], [], []
+    docs, labels, weights, sites = [], [], [], []
     for name, members in groups.items():
-        paragraphs = sum(len(d) for d in members)
+        paragraphs = sum(len(d) for _, d in members)
         if not paragraphs:
             continue
         weight = share[name] * reference / paragraphs
-        for d in members:
+        for site, d in members:
             docs.append([Paragraph(text=p.text, index=p.index, dom=p.dom) for p in d])
             labels.append([p.label for p in d])
             weights.append(weight)
+            sites.append(site)
     weights = np.asarray(weights)
     sizes = np.array([len(d) for d in docs])
     weights *= sizes.sum() / max(1e-12, float((weights * sizes).sum()))  # mean paragraph weight 1 (SGD's step size)
     weights = np.minimum(weights, MAX_PARAGRAPH_WEIGHT)  # a small group must not be memorised
-    return TrainingSet(docs, labels, weights, {k: len(v) for k, v in groups.items()})
+    return TrainingSet(docs, labels, weights, sites, {k: len(v) for k, v in groups.items()})
 
 
 def train(documents: Iterable[LabelledDocument], verbose: int = 1, **params) -> tuple[ParagraphClassifier, dict]:
     """Fit a :class:`ParagraphClassifier`; returns it and facts for the manifest."""
     documents = list(documents)
     data = build_training_set(documents)
-    model = ParagraphClassifier(verbose=verbose, **params).fit(data.documents, data.labels, sample_weight=data.weights)
+    model = ParagraphClassifier(verbose=verbose, **params).fit(data.documents, data.labels, sample_weight=data.weights, groups=data.sites)
     facts = {
         "training_documents": len(documents),
         "training_views": data.groups,

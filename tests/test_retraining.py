@@ -1,0 +1,78 @@
+"""The retraining loop through the real CLI: tag as labels, train, evaluate, stats."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from click.testing import CliRunner
+
+from declutter.cli import main
+from tests.corpus import SITES, article
+
+
+def _labelled_documents(n: int) -> list[dict]:
+    import random
+
+    rng = random.Random(4)
+    docs = []
+    for i in range(n):
+        intro, appeal, footer = SITES[sorted(SITES)[i % 3]]
+        paragraphs = [{"text": t, "label": "article"} for t in article(rng, 4)]
+        paragraphs += [{"text": intro, "label": "appeal"}] + [{"text": t, "label": "appeal"} for t in appeal]
+        paragraphs += [{"text": "Remind me later.", "label": "ui"}, {"text": footer, "label": "legal"}]
+        docs.append({"id": f"t-{i}", "source": "text", "lang": "en", "paragraphs": paragraphs})
+    return docs
+
+
+def test_tag_as_labels_round_trips_into_the_training_format(tmp_path, seed_text):
+    source = tmp_path / "seed.txt"
+    source.write_text(seed_text)
+    result = CliRunner().invoke(main, ["tag", str(source), "--output-format", "labels"])
+    record = json.loads(result.output)
+    assert [p["text"] for p in record["paragraphs"]] == [l for l in seed_text.split("\n") if l.strip()]
+    from declutter.dataset import parse_record
+
+    assert parse_record(record).labels == [p["label"] for p in record["paragraphs"]]
+
+
+def test_train_then_evaluate_a_user_model(tmp_path):
+    data = tmp_path / "labels.jsonl"
+    data.write_text("".join(json.dumps(d) + "\n" for d in _labelled_documents(40)))
+    model = tmp_path / "my-model"
+    trained = subprocess.run(
+        [sys.executable, "-m", "declutter", "train", str(data), "-o", str(model), "--boosting-iterations", "15"],
+        capture_output=True, text=True,
+    )
+    assert trained.returncode == 0, trained.stderr
+    assert "appeal" in trained.stdout and "confusion" in trained.stdout
+    manifest = json.loads((model / "manifest.json").read_text())
+    assert set(manifest["categories"]) == {"article", "appeal", "ui", "legal"}
+    assert manifest["metrics"]["validation"]["per_category"]["appeal"]["recall"] > 0.9
+
+    evaluated = subprocess.run(
+        [sys.executable, "-m", "declutter", "evaluate", str(data), "--model", str(model), "--trust-model", "--json"],
+        capture_output=True, text=True,
+    )
+    report = json.loads(evaluated.stdout)
+    assert report["documents"] == 40
+    assert report["per_category"]["article"]["precision"] > 0.9
+    assert report["tokens"]["f1"] > 0.9
+    assert len(report["confusion"]["matrix"]) == len(report["confusion"]["labels"])
+
+
+def test_stats_counts_the_team_data():
+    result = CliRunner().invoke(main, ["stats", "training_data"])
+    assert result.exit_code == 0
+    lines = {line.split()[0]: line.split()[1:] for line in result.output.splitlines()[1:]}
+    assert int(lines["documents"][-1]) > 100
+    for language in ("de", "en", "es", "fr", "ru"):
+        assert language in result.output.splitlines()[0]
+
+
+def test_every_command_has_help_with_examples():
+    runner = CliRunner()
+    for command in ("clean", "tag", "train", "evaluate", "review", "stats"):
+        result = runner.invoke(main, [command, "--help"])
+        assert result.exit_code == 0 and "Examples:" in result.output
