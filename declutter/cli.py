@@ -116,7 +116,7 @@ def clean(inputs, output, input_format, output_format, keep, tags, id_field, tex
         )
     except ModelError as exc:
         raise click.ClickException(str(exc)) from exc
-    if not quiet or summary.failed:
+    if summary.failed or (output is not None and not quiet):
         click.echo(f"declutter: {summary.line()}", err=True)
     if summary.failed:
         sys.exit(1)

@@ -5,9 +5,10 @@ the sequence of its paragraph labels, as in sequence-labelling estimators. Two s
 
 1. a linear model (logistic loss, SGD) over hashed words, hashed DOM tokens and shape features
    gives every paragraph a probability per category;
-2. a gradient-boosted model sees each paragraph's shape and its own and its neighbours'
-   first-stage probabilities (boilerplate comes in runs) and makes the final call. It is trained
-   on out-of-fold first-stage probabilities so it learns how far to trust them.
+2. a second model sees each paragraph's shape and its own and its neighbours' first-stage
+   probabilities (boilerplate comes in runs) and makes the final call: gradient boosting for
+   HTML, a logistic regression for plain text. It is trained on out-of-fold first-stage
+   probabilities so it learns how far to trust them.
 """
 
 from __future__ import annotations
@@ -18,12 +19,13 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.linear_model import SGDClassifier
+from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.model_selection import GroupKFold, KFold
+from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
-from declutter.features import Featurizer, FeatureSettings, shape_matrix
+from declutter.features import SHAPE_FEATURES, Featurizer, FeatureSettings, shape_matrix
 from declutter.paragraph import Paragraph
 
 Document = Sequence[Paragraph]
@@ -39,6 +41,7 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         alpha: float = 2e-6,
         linear_epochs: int = 8,
         context_window: int = 3,
+        second_stage: str = "auto",
         boosting_iterations: int = 100,
         folds: int = 3,
         random_state: int = 0,
@@ -49,6 +52,7 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         self.alpha = alpha
         self.linear_epochs = linear_epochs
         self.context_window = context_window
+        self.second_stage = second_stage
         self.boosting_iterations = boosting_iterations
         self.folds = folds
         self.random_state = random_state
@@ -96,7 +100,38 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         self._say("first stage fitted on all documents")
 
         context = self._context(out_of_fold, sizes, shape)
-        self.booster_ = HistGradientBoostingClassifier(
+        self.second_stages_ = {}
+        for kind, rows in self._routes(shape).items():
+            if rows.any():
+                self.second_stages_[kind] = self._fit_second_stage(kind, context[rows], labels[rows], weights[rows])
+        self._say(f"second stage fitted: {', '.join(f'{k} {v}' for k, v in self.second_stage_kinds_.items())}")
+        return self
+
+    @property
+    def settings(self) -> FeatureSettings:
+        return FeatureSettings(word_features=self.word_features, dom_features=self.dom_features)
+
+    def _routes(self, shape: np.ndarray) -> dict[str, np.ndarray]:
+        """Which rows the HTML and the plain-text second stage see."""
+        is_html = shape[:, SHAPE_FEATURES.index("is_html")] > 0.5
+        return {"html": is_html, "text": ~is_html}
+
+    @property
+    def second_stage_kinds_(self) -> dict[str, str]:
+        """The estimator used per input kind: ``auto`` boosts on HTML (interactions with the DOM
+        evidence pay off there) and stays linear on text (a linear model cannot learn a rule that
+        holds only in the quirks of a small hand-written corpus)."""
+        if self.second_stage == "auto":
+            return {"html": "boosting", "text": "linear"}
+        if self.second_stage not in ("boosting", "linear"):
+            raise ValueError(f"second_stage must be 'auto', 'boosting' or 'linear', not {self.second_stage!r}")
+        return {"html": self.second_stage, "text": self.second_stage}
+
+    def _fit_second_stage(self, kind: str, context: np.ndarray, labels: np.ndarray, weights: np.ndarray):
+        if self.second_stage_kinds_[kind] == "linear":
+            model = make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=300))
+            return model.fit(context, labels, logisticregression__sample_weight=weights)
+        return HistGradientBoostingClassifier(
             max_iter=self.boosting_iterations,
             learning_rate=0.1,
             max_leaf_nodes=31,
@@ -106,12 +141,6 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
             early_stopping=False,
             random_state=self.random_state,
         ).fit(context, labels, sample_weight=weights)
-        self._say("second stage fitted")
-        return self
-
-    @property
-    def settings(self) -> FeatureSettings:
-        return FeatureSettings(word_features=self.word_features, dom_features=self.dom_features)
 
     def _new_linear(self) -> SGDClassifier:
         return SGDClassifier(
@@ -139,7 +168,7 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
 
     def predict_proba_flat(self, X: Sequence[Document]) -> tuple[np.ndarray, np.ndarray]:
         """All paragraphs' probabilities in one array, and the paragraph count per document."""
-        check_is_fitted(self, "booster_")
+        check_is_fitted(self, "second_stages_")
         X = [doc if isinstance(doc, list) else list(doc) for doc in X]
         sizes = np.fromiter((len(doc) for doc in X), dtype=np.int64, count=len(X))
         if sizes.sum() == 0:
@@ -148,7 +177,12 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         first = self._first_input(self.featurizer_.lexical(X), shape)
         proba = _aligned_proba(self.linear_, first, self.classes_)
         context = self._context(proba, sizes, shape)
-        return _aligned_proba(self.booster_, context, self.classes_), sizes
+        final = np.zeros_like(proba)
+        for kind, rows in self._routes(shape).items():
+            if rows.any():
+                stage = self.second_stages_.get(kind) or next(iter(self.second_stages_.values()))
+                final[rows] = _aligned_proba(stage, context[rows], self.classes_)
+        return final, sizes
 
     # -- inputs of each stage ------------------------------------------------------------
     def _first_input(self, lexical: sp.csr_matrix, shape: np.ndarray) -> sp.csr_matrix:

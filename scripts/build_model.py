@@ -97,9 +97,10 @@ def write_model_card(path: Path, manifest: dict) -> None:
         "tokens (tag, class and id tokens of the block and its ancestors) and language-agnostic shape features (length,",
         "punctuation, capitals, digits, URLs, stopword ratio from jusText's stoplists of 20 languages, sentence shape,",
         "position, link density, how much long link-free text the parent and grandparent hold, sibling blocks, distance",
-        "to the densest container); then a histogram gradient-boosting classifier over each paragraph's shape and its own",
-        "and its neighbours' first-stage probabilities (previous, next, windows of 3, document mean), trained on",
-        "out-of-fold first-stage probabilities.",
+        "to the densest container); then a second stage over each paragraph's shape and its own and its neighbours'",
+        "first-stage probabilities (previous, next, windows of 3, document mean, running maximum from the start) —",
+        "histogram gradient boosting for HTML, multinomial logistic regression for plain text — trained on out-of-fold",
+        "first-stage probabilities with folds split by site.",
         "",
         f"Categories: {', '.join(manifest['categories'])}. Drop thresholds (probability of boilerplate needed to drop a",
         f"paragraph): {manifest['drop_thresholds']}, chosen on a calibration part of WCXB's training domains "
@@ -148,6 +149,7 @@ def main() -> None:
     parser.add_argument("--wcxb", type=Path, default=ROOT.parent / "shared" / "data" / "wcxb-dev")
     parser.add_argument("--converted", type=Path, default=ROOT / "build" / "wcxb")
     parser.add_argument("-o", "--output", type=Path, default=ROOT / "models" / "default")
+    parser.add_argument("--second-stage", choices=["auto", "boosting", "linear"], default="auto")
     args = parser.parse_args()
     started = time.time()
 
@@ -174,7 +176,7 @@ def main() -> None:
     print(f"team documents: {len(team_train)} train, {len(team_test)} held out; "
           f"WCXB pages: {len(wcxb_train)} train, {len(wcxb_validation)} validation", flush=True)
 
-    model, facts = train(team_train + wcxb_train)
+    model, facts = train(team_train + wcxb_train, second_stage=args.second_stage)
     print(f"trained in {time.time() - started:.0f} s", flush=True)
     thresholds = choose_thresholds(model, calibration_text, calibration_html)
 
@@ -183,11 +185,14 @@ def main() -> None:
     for name, report in metrics.items():
         print(f"\n== {name} ==\n{format_report(report)}", flush=True)
     save_model(model, args.output, metrics=metrics, drop_thresholds=thresholds, named_threshold=NAMED_THRESHOLD, **facts)
-    DEFAULT_MODEL_HASH_FILE.write_text(sha256_of(args.output / MODEL_FILE) + "\n")
+    shipped = args.output.resolve() == (ROOT / "models" / "default").resolve()
+    if shipped:  # the package's record of the shipped model, and its card
+        DEFAULT_MODEL_HASH_FILE.write_text(sha256_of(args.output / MODEL_FILE) + "\n")
     (args.output / "metrics.txt").write_text(
         "\n\n".join(f"== {name} ==\n{format_report(r)}" for name, r in metrics.items()) + "\n"
     )
-    write_model_card(args.output.parent / "MODEL_CARD.md", json.loads((args.output / "manifest.json").read_text()))
+    if shipped:
+        write_model_card(args.output.parent / "MODEL_CARD.md", json.loads((args.output / "manifest.json").read_text()))
     print(f"\nwrote {args.output} in {time.time() - started:.0f} s", flush=True)
     print(json.dumps({k: v["tokens"] for k, v in metrics.items()}))
 

@@ -29,7 +29,7 @@ def test_appeal_paragraphs_are_labelled_appeal_or_ui(cleaner, seed_text, seed_ex
 def test_cli_file_prints_expected(seed_expected):
     result = CliRunner().invoke(main, ["clean", str(SEED)])
     assert result.exit_code == 0, result.output
-    assert result.output.rstrip("\n") == seed_expected
+    assert result.stdout.rstrip("\n") == seed_expected
 
 
 def test_cli_stdin_in_a_real_process(seed_text, seed_expected):
@@ -46,9 +46,7 @@ def test_seed_inside_news_page_gives_the_same_paragraphs(cleaner, seed_page, see
 
 
 def test_seed_page_drops_every_kind_of_boilerplate(cleaner, seed_page):
-    dropped = {p.text: p.label for p in cleaner.tag(seed_page).dropped}
-    assert "Share on Facebook" in dropped
-    assert "Remind me later." in dropped
-    assert "Privacy policy" in dropped
-    assert any(text.startswith("We use cookies") for text in dropped)
-    assert "Dear readers," in dropped
+    dropped = " | ".join(p.text for p in cleaner.tag(seed_page).dropped)
+    for text in ("Share on Facebook", "Remind me later.", "Privacy policy", "We use cookies", "Dear readers,",
+                 "Kremlin Says Talks With Tehran", "Skip to main content", "All rights reserved"):
+        assert text in dropped
