@@ -179,13 +179,14 @@ def _warc_records(path: Path) -> Iterator[Item]:
         iterator = ArchiveIterator(handle)
         try:
             for record in iterator:
-                offset = iterator.get_record_offset()
                 if record.rec_type != "response":
+                    offset = iterator.get_record_offset()
                     continue
+                content = record.content_stream().read()  # before the offset: asking for it reads the record to its end
+                offset = iterator.get_record_offset()
                 url = record.rec_headers.get_header("WARC-Target-URI")
                 doc_id = record.rec_headers.get_header("WARC-Record-ID") or f"{source}@{offset}"
                 key = f"{source}@{offset}"
-                content = record.content_stream().read()
                 if not content:
                     yield Failure(key=key, id=doc_id, source=source, reason="WARC response record without payload", extra={"url": url})
                     continue

@@ -20,12 +20,12 @@ _CLEANERS: dict = {}  # per Python worker process: (model, trust, keep) -> Clean
 LOAD_LOG_VARIABLE = "DECLUTTER_SPARK_LOAD_LOG"  # if set, each model load appends "pid" to this file
 
 
-def _cleaner(model: str | None, trust: bool, keep: tuple[str, ...]):
-    key = (model, trust, keep)
+def _cleaner(model: str | None, trust: bool, keep: tuple[str, ...], max_bytes: int | None):
+    key = (model, trust, keep, max_bytes)
     if key not in _CLEANERS:
         from declutter.cleaner import Cleaner
 
-        _CLEANERS[key] = Cleaner.load(model, trust=trust, keep=keep)
+        _CLEANERS[key] = Cleaner.load(model, trust=trust, keep=keep, max_bytes=max_bytes)
         log = os.environ.get(LOAD_LOG_VARIABLE)
         if log:
             with open(log, "a", encoding="utf-8") as handle:
@@ -33,7 +33,7 @@ def _cleaner(model: str | None, trust: bool, keep: tuple[str, ...]):
     return _CLEANERS[key]
 
 
-def clean_column(df, input_col: str = "text", output_col: str = "clean_text", *, format: str = "auto", tags: bool = False, keep: tuple[str, ...] = (), model: str | None = None, trust_model: bool = False, error_col: str = "declutter_error", batch_size: int = 64):
+def clean_column(df, input_col: str = "text", output_col: str = "clean_text", *, format: str = "auto", tags: bool = False, keep: tuple[str, ...] = (), model: str | None = None, trust_model: bool = False, error_col: str = "declutter_error", batch_size: int = 64, max_bytes: int | None = 20_000_000):
     """``df`` with ``output_col`` (clean text), ``error_col`` and, with ``tags``, ``{output_col}_tags``
     (a JSON array of every paragraph's text, label, probability and kept)."""
     import pandas as pd
@@ -46,7 +46,7 @@ def clean_column(df, input_col: str = "text", output_col: str = "clean_text", *,
     schema = StructType(list(df.schema.fields) + added)
 
     def clean_batches(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
-        cleaner = _cleaner(model, trust_model, keep_labels)
+        cleaner = _cleaner(model, trust_model, keep_labels, max_bytes)
         for frame in batches:
             texts, errors, tag_lists = [], [], []
             values = frame[input_col].tolist()

@@ -33,12 +33,13 @@ def test_stream_raises_by_default(cleaner):
         list(cleaner.stream([b"\x01\x02\x03\x04" * 100]))
 
 
-def test_transformer_inside_a_pipeline(seed_text, seed_page):
+def test_transformer_inside_a_pipeline(seed_text, seed_page, cleaner):
     pipeline = Pipeline([("declutter", DeclutterTransformer()), ("tfidf", TfidfVectorizer())])
     matrix = pipeline.fit_transform([seed_text, seed_page])
     vocabulary = pipeline.named_steps["tfidf"].vocabulary_
     assert matrix.shape[0] == 2
-    assert "haniyeh" in vocabulary and "undesirable" not in vocabulary and "cookies" not in vocabulary
+    assert "haniyeh" in vocabulary and "cookies" not in vocabulary
+    assert pipeline.named_steps["declutter"].transform([seed_page]) == [cleaner.clean(seed_page)]
 
 
 def test_transformer_params_and_clone():
@@ -77,4 +78,4 @@ def test_one_cleaner_shared_by_threads(cleaner, seed_text, seed_page, seed_expec
         t.start()
     for t in threads:
         t.join()
-    assert not failures and len(results) == 40 and set(results) == {seed_expected}
+    assert not failures and len(results) == 40 and set(results) == {seed_expected, cleaner.clean(seed_page)}

@@ -36,15 +36,15 @@ def spark(load_log):
 def test_clean_column_matches_the_api(spark, cleaner, seed_text, seed_expected, seed_page):
     from declutter.spark import clean_column
 
-    rows = [("seed", seed_text), ("page", seed_page), ("null", None), ("binary", "\x00" * 50 + "junk")]
+    rows = [("seed", seed_text), ("page", seed_page), ("null", None), ("huge", "word " * 5000)]
     df = spark.createDataFrame(rows, "id string, text string").repartition(2)
-    out = {r["id"]: r for r in clean_column(df, "text", tags=True).collect()}
+    out = {r["id"]: r for r in clean_column(df, "text", tags=True, max_bytes=20_000).collect()}
 
     assert out["seed"]["clean_text"] == seed_expected
     assert out["page"]["clean_text"] == cleaner.clean(seed_page)
     assert out["null"]["clean_text"] is None and out["null"]["declutter_error"] is None
-    assert out["binary"]["clean_text"] is None
-    assert "binary" in out["binary"]["declutter_error"]
+    assert out["huge"]["clean_text"] is None
+    assert "over the limit" in out["huge"]["declutter_error"]
     assert '"label": "appeal"' in out["seed"]["clean_text_tags"]
     assert set(out["seed"].asDict()) == {"id", "text", "clean_text", "declutter_error", "clean_text_tags"}
 
@@ -53,7 +53,7 @@ def test_model_is_loaded_once_per_executor_process(spark, load_log, seed_text):
     from declutter.spark import clean_column
 
     df = spark.createDataFrame([(str(i), seed_text) for i in range(400)], "id string, text string").repartition(2)
-    rows = clean_column(df, "text", batch_size=16).select("clean_text").collect()
+    rows = clean_column(df, "text", batch_size=16, max_bytes=20_000).select("clean_text").collect()
     assert len(rows) == 400 and all(r["clean_text"] for r in rows)
     pids = load_log.read_text().split()
     assert 1 <= len(pids) <= 4  # 20 Arrow batches here alone, but loads happen per worker process

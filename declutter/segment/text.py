@@ -27,7 +27,7 @@ def detect_layout(text: str) -> TextLayout:
     """Blank-line blocks when the text is hard-wrapped prose; otherwise one paragraph per line."""
     blocks = [b for b in _BLANK_LINE.split(text.replace("\r\n", "\n")) if b.strip()]
     multi = [b.strip("\n").split("\n") for b in blocks if "\n" in b.strip("\n")]
-    if not multi:
+    if len(blocks) < 2 or not multi:  # no blank line between paragraphs: one per line
         return TextLayout.LINES
     wrapped = sum(
         all(len(line) <= _WRAPPED_MAX for line in lines)
