@@ -17,6 +17,7 @@ from typing import Sequence
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression, SGDClassifier
@@ -175,7 +176,7 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
             return np.zeros((0, len(self.classes_)), dtype=np.float32), sizes
         shape = shape_matrix(X)
         first = self._first_input(self.featurizer_.lexical(X), shape)
-        proba = _aligned_proba(self.linear_, first, self.classes_)
+        proba = self._first_stage_proba(first)
         context = self._context(proba, sizes, shape)
         final = np.zeros_like(proba)
         for kind, rows in self._routes(shape).items():
@@ -183,6 +184,21 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
                 stage = self.second_stages_.get(kind) or next(iter(self.second_stages_.values()))
                 final[rows] = _aligned_proba(stage, context[rows], self.classes_)
         return final, sizes
+
+    def _first_stage_proba(self, first: sp.csr_matrix) -> np.ndarray:
+        """The first stage's ``predict_proba`` (one-vs-rest logistic, normalised), computed with a
+        row-major copy of its weights: ``sparse @ coef_.T`` would copy all weights on every call."""
+        weights = getattr(self, "_weights_by_row", None)
+        if weights is None:
+            weights = self._weights_by_row = np.ascontiguousarray(self.linear_.coef_.T, dtype=np.float64)
+        scores = np.asarray(first @ weights) + self.linear_.intercept_
+        proba = expit(scores)
+        if proba.shape[1] == 1:  # two classes: sklearn's binary layout
+            proba = np.hstack([1 - proba, proba])
+        proba /= proba.sum(axis=1, keepdims=True)
+        out = np.zeros((proba.shape[0], len(self.classes_)), dtype=np.float32)
+        out[:, np.searchsorted(self.classes_, self.linear_.classes_)] = proba
+        return out
 
     # -- inputs of each stage ------------------------------------------------------------
     def _first_input(self, lexical: sp.csr_matrix, shape: np.ndarray) -> sp.csr_matrix:

@@ -107,6 +107,8 @@ def main() -> None:
     print()
     print(table("HTML input, article pages", report["html_articles"]))
     for page_type, results in report["html_by_type"].items():
+        if page_type == "article":
+            continue  # printed above
         print()
         print(table(f"HTML input, {page_type} pages", results))
     if report["text"]:
