@@ -103,7 +103,8 @@ def write_model_card(path: Path, manifest: dict) -> None:
         "first-stage probabilities with folds split by site.",
         "",
         f"Categories: {', '.join(manifest['categories'])}. Drop thresholds (probability of boilerplate needed to drop a",
-        f"paragraph): {manifest['drop_thresholds']}, chosen on a calibration part of WCXB's training domains "
+        f"paragraph): {manifest['drop_thresholds']}; a paragraph is also dropped when the named kinds (all but `other`) "
+        f"together reach {manifest.get('named_threshold', 0.5)}. Thresholds chosen on a calibration part of WCXB's training domains "
         "(text: the lowest threshold that keeps token recall within one point of keeping everything, because text that",
         "reaches declutter is usually an extractor's output and mostly article).",
         "",
@@ -111,10 +112,12 @@ def write_model_card(path: Path, manifest: dict) -> None:
         "",
         f"- `training_data/`: documents written by the declutter team ({views.get('written-text', 0)} text documents used "
         f"for training, {HELD_OUT_PERCENT} % of documents held out by id for the scores below), in English, German, French, "
-        "Spanish and Russian, with every boilerplate category and hard negatives. No sentence is copied from anywhere.",
+        "Spanish and Russian, with every boilerplate category and hard negatives. They are composed from pools of "
+        "team-written sentences (`scripts/team_data/`), so held-out documents share sentences with training ones: the "
+        "held-out scores below are optimistic. No sentence is copied from anywhere.",
         f"- WCXB: Web Content Extraction Benchmark, Murrough Foley, CC-BY-4.0 — the development split's pages from "
-        f"80 % of its domains ({views.get('html', 0)} HTML pages, minus {CALIBRATION_PERCENT} % of those domains kept for "
-        "calibration), each block labelled `article` when it aligns with the page's `main_content`, else `other`; the same "
+        f"80 % of its domains minus {CALIBRATION_PERCENT} % kept for calibration, each view cut to a random 50,000 "
+        f"paragraphs ({views.get('html', 0)} HTML pages), each block labelled `article` when it aligns with the page's `main_content`, else `other`; the same "
         f"pages as plain text ({views.get('html-as-text', 0)}), as the story with nearby blocks ({views.get('html-extracted', 0)}), "
         f"and trafilatura's output of them labelled line by line ({views.get('extractor-output', 0)}). "
         "The data itself is not in this repository.",
