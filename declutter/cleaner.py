@@ -157,7 +157,7 @@ class Cleaner:
         """A paragraph is also dropped when the named boilerplate kinds (all but ``other``)
         together are at least this likely: they are learned from clean labels, ``other`` from
         labels aligned with real pages' gold text."""
-        return float(self.manifest.get("named_threshold", 0.5))
+        return float(self.manifest.get("named_threshold", 0.75))
 
     def decide(self, documents: Sequence[TaggedDocument]) -> None:
         """Fill label, probability and kept of every paragraph, predicting all at once.

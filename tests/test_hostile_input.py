@@ -79,11 +79,6 @@ def test_random_markup(cleaner, page):
     assert not isinstance(result, Exception) or str(result)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap (issue 7): on the seed's article alone the shipped model drops the last two "
-    "paragraphs (the plain-text stage leans on 'near the end' from its small hand-written corpus)",
-)
 def test_cleaning_article_only_text_again_changes_nothing(cleaner, seed_expected):
     once = cleaner.clean(seed_expected)
     assert once == seed_expected
