@@ -21,7 +21,7 @@ from declutter.categories import ARTICLE, check_label
 from declutter.decode import decode_bytes, looks_like_html
 from declutter.model_store import load_model
 from declutter.paragraph import Paragraph
-from declutter.segment import TextLayout, segment_html, segment_text
+from declutter.segment import segment_html, segment_text
 
 Format = Literal["auto", "text", "html"]
 DEFAULT_MAX_BYTES = 20_000_000

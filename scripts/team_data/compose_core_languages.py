@@ -1,5 +1,5 @@
 """Compose the de/fr/es/ru core documents from the team-written pools beside this file (run from the repository root)."""
-import importlib.util, json, random, sys
+import importlib.util, json, random
 def load(path):
     spec = importlib.util.spec_from_file_location("p", path); m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m); return m
 for code in ["de", "fr", "es", "ru"]:
