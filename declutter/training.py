@@ -22,9 +22,6 @@ from declutter.model import ParagraphClassifier
 from declutter.paragraph import Paragraph
 
 _NEAR_STORY = 3  # boilerplate blocks this close to the story survive into the extractor view
-# Off: tried for the shipped model, it did not teach the HTML stage the appeal box of the seed page
-# and cost the plain-text stage the seed's appeal (see the closing note of issue 2).
-WRITTEN_AS_HTML = False
 MAX_PARAGRAPH_WEIGHT = 12.0  # no paragraph outweighs this many others: small groups must not be memorised
 
 
@@ -46,32 +43,6 @@ def _text_view(paragraphs: Sequence[Paragraph]) -> list[Paragraph]:
     return [Paragraph(text=p.text, index=i, label=p.label) for i, p in enumerate(paragraphs)]
 
 
-def html_view(paragraphs: Sequence[Paragraph], seed: int) -> list[Paragraph] | None:
-    """A hand-written text document as a plain HTML page, so the HTML model learns its categories
-    too: every paragraph a <p>; boilerplate runs either inline in the story's container (as
-    inline appeal boxes often are) or in a neutral sibling box. Class names carry no hint."""
-    import html as html_module
-
-    from declutter.segment.html import segment_html
-
-    inline = seed % 2 == 0
-    parts, open_box = ["<html><body><div class='page'><div class='main'>"], False
-    for p in paragraphs:
-        boiler = p.label != ARTICLE
-        if not inline and boiler != open_box:
-            parts.append("<div class='box'>" if boiler else "</div>")
-            open_box = boiler
-        parts.append(f"<p>{html_module.escape(p.text)}</p>")
-    parts.append("</div>" if open_box else "")
-    parts.append("</div></div></body></html>")
-    blocks = segment_html("".join(parts))
-    if [b.text for b in blocks] != [" ".join(p.text.split()) for p in paragraphs]:
-        return None
-    for block, p in zip(blocks, paragraphs):
-        block.label = p.label
-    return blocks
-
-
 def extractor_view(doc: LabelledDocument) -> list[Paragraph] | None:
     """The story as an extractor would return it: article blocks and the boilerplate near them."""
     rows = [i for i, p in enumerate(doc.paragraphs) if p.label == ARTICLE]
@@ -90,7 +61,7 @@ def build_training_set(documents: Iterable[LabelledDocument], max_group_paragrap
     ``max_group_paragraphs`` is cut to a random subset of its documents (training time grows
     with rows; the group's weight is unchanged)."""
     groups: dict[str, list[tuple[str, list[Paragraph]]]] = {
-        "written-text": [], "written-as-html": [], "extractor-output": [], "html": [], "html-as-text": [], "html-extracted": [],
+        "written-text": [], "extractor-output": [], "html": [], "html-as-text": [], "html-extracted": [],
     }
     for doc in documents:
         if not doc.paragraphs:
@@ -106,11 +77,7 @@ def build_training_set(documents: Iterable[LabelledDocument], max_group_paragrap
                 groups["html-extracted"].append((site, extracted))
         else:
             groups["written-text"].append((site, doc.paragraphs))
-            if WRITTEN_AS_HTML:
-                as_html = html_view(doc.paragraphs, seed=len(groups["written-text"]))
-                if as_html:
-                    groups["written-as-html"].append((site, as_html))
-    share = {"written-text": 1.0, "written-as-html": 0.7, "extractor-output": 1.0, "html": 1.0, "html-as-text": 0.3, "html-extracted": 0.3}
+    share = {"written-text": 1.0, "extractor-output": 1.0, "html": 1.0, "html-as-text": 0.3, "html-extracted": 0.3}
     reference = max(1, sum(len(p) for _, p in groups["written-text"]))
     rng = np.random.default_rng(seed)
     for name, members in groups.items():
