@@ -6,7 +6,6 @@ same settings always give the same columns.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import asdict, dataclass
 from functools import lru_cache
@@ -15,7 +14,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import HashingVectorizer
 
-from declutter.paragraph import Paragraph
+from declutter.paragraph import DomEvidence, Paragraph
 
 #: jusText's stoplists for these languages make up the stopword set (a language-agnostic
 #: "is this running prose" signal); more languages blur it, fewer miss scraped corpora.
@@ -65,102 +64,130 @@ class FeatureSettings:
         return asdict(self)
 
 
-_DIGIT_BIT, _UPPER_BIT, _LETTER_BIT, _PUNCT_BIT = 1, 2, 4, 8
+_DIGIT_BIT, _UPPER_BIT, _LETTER_BIT, _PUNCT_BIT, _WORD_BIT = 1, 2, 4, 8, 16
 
 
 @lru_cache(maxsize=1)
 def _char_classes() -> np.ndarray:
-    """Bit flags (digit, upper, letter, punctuation) for every code point of the BMP."""
+    """Bit flags (digit, upper, letter, punctuation, word character) for every BMP code point."""
     chars = [chr(cp) for cp in range(0x10000)]
 
     def flag(method) -> np.ndarray:
         return np.fromiter(map(method, chars), dtype=bool, count=len(chars))
 
-    punctuation = ~flag(str.isalnum) & ~flag(str.isspace)
+    alnum = flag(str.isalnum)
+    punctuation = ~alnum & ~flag(str.isspace)
     punctuation[ord("_")] = False
+    word = alnum.copy()
+    word[ord("_")] = True  # what ``\w`` matches
     return (
-        _DIGIT_BIT * flag(str.isdigit) | _UPPER_BIT * flag(str.isupper) | _LETTER_BIT * flag(str.isalpha) | _PUNCT_BIT * punctuation
+        _DIGIT_BIT * flag(str.isdigit) | _UPPER_BIT * flag(str.isupper) | _LETTER_BIT * flag(str.isalpha)
+        | _PUNCT_BIT * punctuation | _WORD_BIT * word
     ).astype(np.uint8)
 
 
-def _char_counts(texts: list[str]) -> np.ndarray:
-    """Per text: counts of digits, upper-case letters, letters and punctuation, all at once."""
-    counts = np.zeros((len(texts), 4), dtype=np.float64)
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+def _char_counts(texts: list[str], lengths: np.ndarray) -> np.ndarray:
+    """Per text, all at once: counts of digits, upper-case letters, letters, punctuation, word
+    characters, words, and words that start with a capital."""
+    counts = np.zeros((len(texts), 7), dtype=np.float64)
     nonempty = lengths > 0
     if not nonempty.any():
         return counts
     codes = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    flags = np.where(codes < 0x10000, _char_classes()[np.minimum(codes, 0xFFFF)], _LETTER_BIT)
+    flags = np.where(codes < 0x10000, _char_classes()[np.minimum(codes, 0xFFFF)], _LETTER_BIT | _WORD_BIT)
     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])[nonempty]
-    for column, bit in enumerate((_DIGIT_BIT, _UPPER_BIT, _LETTER_BIT, _PUNCT_BIT)):
-        counts[nonempty, column] = np.add.reduceat((flags & bit) > 0, starts)
+    is_word = (flags & _WORD_BIT) > 0
+    after_word = np.concatenate([[False], is_word[:-1]])
+    after_word[starts] = False  # a text's first character starts a word whatever precedes it
+    word_start = is_word & ~after_word
+    columns = [(flags & bit) > 0 for bit in (_DIGIT_BIT, _UPPER_BIT, _LETTER_BIT, _PUNCT_BIT)]
+    columns += [is_word, word_start, word_start & ((flags & _UPPER_BIT) > 0)]
+    for column, values in enumerate(columns):
+        counts[nonempty, column] = np.add.reduceat(values, starts)
     return counts
 
 
-def _shape(text: str, words: list[str], stop: frozenset[str], chars: np.ndarray) -> list[float]:
-    n_chars = len(text) or 1
-    n_words = len(words) or 1
-    stripped = text.strip()
-    digits, upper, letters, punctuation = chars
-    return [
-        math.log1p(len(text)),
-        math.log1p(len(words)),
-        sum(map(len, words)) / n_words,
+def _text_shape(texts: list[str]) -> np.ndarray:
+    """The text-only columns of ``SHAPE_FEATURES`` (the first 15), one row per text."""
+    stop = stopwords()
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    digits, upper, letters, punctuation, word_chars, words, title = _char_counts(texts, lengths).T
+    stripped = [t.strip() for t in texts]
+    stop_words = [sum(map(stop.__contains__, _WORD.findall(t.lower()))) for t in texts]
+    sentences = [len(_SENTENCE_END.findall(t)) for t in texts]
+    n_chars = np.maximum(lengths, 1)
+    n_words = np.maximum(words, 1)
+
+    def flags(values) -> np.ndarray:
+        return np.fromiter(values, dtype=np.float64, count=len(texts))
+
+    return np.column_stack([
+        np.log1p(lengths),
+        np.log1p(words),
+        word_chars / n_words,
         punctuation / n_chars,
-        float(stripped.endswith(_ENDS_SENTENCE)),
-        float(stripped[:1].isupper()),
-        sum(w[0].isupper() for w in words) / n_words,
+        flags(s.endswith(_ENDS_SENTENCE) for s in stripped),
+        flags(s[:1].isupper() for s in stripped),
+        title / n_words,
         digits / n_chars,
-        upper / (letters or 1),
-        float(bool(_URL_OR_EMAIL.search(text))),
-        sum(w.lower() in stop for w in words) / n_words,
-        math.log1p(len(_SENTENCE_END.findall(text))),
-        float(stripped.endswith(":")),
-        float(len(words) <= 3),
-        float(bool(_SEPARATOR.search(text))),
-    ]
+        upper / np.maximum(letters, 1),
+        flags(("." in t or "@" in t) and _URL_OR_EMAIL.search(t) is not None for t in texts),
+        np.asarray(stop_words, dtype=np.float64) / n_words,
+        np.log1p(np.asarray(sentences, dtype=np.float64)),
+        flags(s.endswith(":") for s in stripped),
+        (words <= 3).astype(np.float64),
+        flags(_SEPARATOR.search(t) is not None for t in texts),
+    ])
+
+
+def _position_shape(sizes: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Where each paragraph sits in its document (6 columns of ``SHAPE_FEATURES``)."""
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    n = np.repeat(sizes, sizes).astype(np.float64)
+    index = np.arange(len(lengths)) - np.repeat(starts, sizes)
+    nonempty = sizes > 0
+    longest = np.ones(len(sizes))
+    total = np.ones(len(sizes))
+    if len(lengths):
+        longest[nonempty] = np.maximum.reduceat(lengths, starts[nonempty])
+        total[nonempty] = np.add.reduceat(lengths, starts[nonempty])
+    cumulative = np.cumsum(lengths) - lengths  # characters before, across documents
+    before = cumulative - np.repeat(cumulative[starts[nonempty]] if len(lengths) else [], sizes[nonempty])
+    return np.column_stack([
+        np.where(n > 1, index / np.maximum(n - 1, 1), 0.0),
+        np.log1p(index),
+        np.log1p(n - 1 - index),
+        np.log1p(n),
+        lengths / np.maximum(np.repeat(longest, sizes), 1),
+        before / np.maximum(np.repeat(total, sizes), 1),
+    ])
+
+
+_NO_DOM = (0.0,) * 9
+
+
+def _dom_row(d: DomEvidence | None) -> tuple:
+    if d is None:
+        return _NO_DOM
+    return (
+        1.0, d.link_density, d.in_boilerplate_region, d.parent_long_chars, d.grandparent_long_chars,
+        d.sibling_blocks, d.in_densest_container, d.container_distance, d.depth,
+    )
 
 
 def shape_matrix(documents: list[list[Paragraph]]) -> np.ndarray:
     """Dense language-agnostic features, one row per paragraph, columns ``SHAPE_FEATURES``."""
-    stop = stopwords()
-    rows: list[list[float]] = []
-    chars = iter(_char_counts([p.text for doc in documents for p in doc]))
-    for doc in documents:
-        n = len(doc)
-        lengths = [len(p.text) for p in doc]
-        longest = max(lengths, default=1) or 1
-        total = sum(lengths) or 1
-        before = 0
-        for i, p in enumerate(doc):
-            row = _shape(p.text, _WORD.findall(p.text), stop, next(chars))
-            row += [
-                i / (n - 1) if n > 1 else 0.0,
-                math.log1p(i),
-                math.log1p(n - 1 - i),
-                math.log1p(n),
-                lengths[i] / longest,
-                before / total,
-            ]
-            before += lengths[i]
-            d = p.dom
-            if d is None:
-                row += [0.0] * 9
-            else:
-                row += [
-                    1.0,
-                    d.link_density,
-                    float(d.in_boilerplate_region),
-                    math.log1p(d.parent_long_chars),
-                    math.log1p(d.grandparent_long_chars),
-                    math.log1p(d.sibling_blocks),
-                    float(d.in_densest_container),
-                    min(d.container_distance, 10) / 10,
-                    min(d.depth, 60) / 60,
-                ]
-            rows.append(row)
-    return np.asarray(rows, dtype=np.float32).reshape(-1, len(SHAPE_FEATURES))
+    paragraphs = [p for doc in documents for p in doc]
+    if not paragraphs:
+        return np.zeros((0, len(SHAPE_FEATURES)), dtype=np.float32)
+    texts = [p.text for p in paragraphs]
+    sizes = np.fromiter(map(len, documents), dtype=np.int64, count=len(documents))
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    dom = np.array([_dom_row(p.dom) for p in paragraphs], dtype=np.float64)
+    dom[:, 3:6] = np.log1p(dom[:, 3:6])  # parent / grandparent long chars, sibling blocks
+    dom[:, 7] = np.minimum(dom[:, 7], 10) / 10  # container distance
+    dom[:, 8] = np.minimum(dom[:, 8], 60) / 60  # depth
+    return np.hstack([_text_shape(texts), _position_shape(sizes, lengths), dom]).astype(np.float32)
 
 
 class Featurizer:
@@ -184,6 +211,14 @@ class Featurizer:
     def lexical(self, documents: list[list[Paragraph]]) -> sp.csr_matrix:
         """Hashed word n-grams and DOM tokens side by side."""
         paragraphs = [p for doc in documents for p in doc]
-        words = self._words.transform([p.text[:_HASHED_CHARS] for p in paragraphs])
-        dom = self._dom.transform([p.dom.tokens if p.dom is not None else "" for p in paragraphs])
+        words = _transform_unique(self._words, [p.text[:_HASHED_CHARS] for p in paragraphs])
+        dom = _transform_unique(self._dom, [p.dom.tokens if p.dom is not None else "" for p in paragraphs])
         return sp.hstack([words, dom], format="csr")
+
+
+def _transform_unique(vectorizer: HashingVectorizer, strings: list[str]) -> sp.csr_matrix:
+    """``vectorizer.transform(strings)``, hashing each distinct string once: a page's blocks
+    share their DOM context, and menus and footers repeat their text."""
+    rows: dict[str, int] = {}
+    inverse = [rows.setdefault(s, len(rows)) for s in strings]
+    return vectorizer.transform(list(rows))[inverse]

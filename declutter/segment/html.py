@@ -139,7 +139,7 @@ def segment_html(html: str | bytes, label_attribute: str | None = None) -> list[
     anc_tokens: list[str] = []
     in_region: list[bool] = []
     gold: list[str | None] = []
-    raw_blocks: list[tuple[int, str]] = []  # (element index, text with markers)
+    texts: list[str] = []  # own text and children's tails, with link and break markers
 
     for element in root.iter():
         tag = element.tag
@@ -175,14 +175,12 @@ def segment_html(html: str | bytes, label_attribute: str | None = None) -> list[
             label = element.get(label_attribute) or label
         gold.append(label)
 
-        text = element.text or ""
-        for child in element:
-            tail = child.tail
-            if tail:
-                text += tail
-        if text and not text.isspace():
-            raw_blocks.append((i, text))
+        texts.append(element.text or "")
+        tail = element.tail
+        if tail and parent_i >= 0:  # a child's tail is its parent's text
+            texts[parent_i] += tail
 
+    raw_blocks = [(i, text) for i, text in enumerate(texts) if text and not text.isspace()]
     return _to_paragraphs(raw_blocks, parents, depths, own_tokens, anc_tokens, in_region, gold, label_attribute)
 
 
