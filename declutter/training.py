@@ -1,10 +1,11 @@
 """From labelled documents to a fitted model: the views the model learns from, and their weights.
 
-A page labelled from HTML teaches the HTML case. The same page also yields two plain-text
-views, because plain text arrives in two shapes: a whole page dumped as text (mostly
+A page labelled from HTML teaches the HTML case. A crawled page (one with a ``domain``) also
+yields two plain-text views, because plain text arrives in two shapes: a whole page dumped as text (mostly
 boilerplate) and an extractor's output (mostly article, with the boilerplate that sits near the
-story). Hand-written text documents are few but carry every category, so each group of
-documents is weighted to an equal share of the training signal.
+story). Team-written documents are few but carry every category, so each group of documents
+is weighted to an equal share of the training signal; a written HTML page also counts as written
+text.
 """
 
 from __future__ import annotations
@@ -61,7 +62,8 @@ def build_training_set(documents: Iterable[LabelledDocument], max_group_paragrap
     ``max_group_paragraphs`` is cut to a random subset of its documents (training time grows
     with rows; the group's weight is unchanged)."""
     groups: dict[str, list[tuple[str, list[Paragraph]]]] = {
-        "written-text": [], "extractor-output": [], "html": [], "html-as-text": [], "html-extracted": [],
+        "written-text": [], "written-html": [], "extractor-output": [], "html": [], "html-as-text": [],
+        "html-extracted": [],
     }
     for doc in documents:
         if not doc.paragraphs:
@@ -69,15 +71,22 @@ def build_training_set(documents: Iterable[LabelledDocument], max_group_paragrap
         site = site_of(doc)
         if doc.extra.get("origin") == "extractor-output":
             groups["extractor-output"].append((site, doc.paragraphs))
-        elif doc.source == "html" or any(p.dom is not None for p in doc.paragraphs):
+        elif (doc.source == "html" or any(p.dom is not None for p in doc.paragraphs)) and "domain" in doc.extra:
             groups["html"].append((site, doc.paragraphs))
             groups["html-as-text"].append((site, _text_view(doc.paragraphs)))
             extracted = extractor_view(doc)
             if extracted:
                 groups["html-extracted"].append((site, extracted))
+        elif doc.source == "html" or any(p.dom is not None for p in doc.paragraphs):
+            # written pages carry every category: a share of their own, not lost among crawled pages
+            groups["written-html"].append((site, doc.paragraphs))
+            groups["written-text"].append((site, _text_view(doc.paragraphs)))
         else:
             groups["written-text"].append((site, doc.paragraphs))
-    share = {"written-text": 1.0, "extractor-output": 1.0, "html": 1.0, "html-as-text": 0.3, "html-extracted": 0.3}
+    share = {
+        "written-text": 1.0, "written-html": 1.0, "extractor-output": 1.0, "html": 1.0, "html-as-text": 0.3,
+        "html-extracted": 0.3,
+    }
     reference = max(1, sum(len(p) for _, p in groups["written-text"]))
     rng = np.random.default_rng(seed)
     for name, members in groups.items():

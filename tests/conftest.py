@@ -34,6 +34,10 @@ def seed_expected() -> str:
 
 @pytest.fixture(scope="session")
 def seed_page(seed_text: str, seed_expected: str) -> str:
+    return build_seed_page(seed_text, seed_expected)
+
+
+def build_seed_page(seed_text: str, seed_expected: str) -> str:
     """The seed article inside a realistic news page: header, nav, share bar, appeal box, footer."""
     article = seed_expected.split("\n")
     appeal = [line for line in seed_text.split("\n")[len(article):] if line != "Remind me later."]
