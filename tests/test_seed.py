@@ -3,8 +3,6 @@
 import subprocess
 import sys
 
-import pytest
-
 from click.testing import CliRunner
 
 from declutter.cli import main
@@ -41,21 +39,12 @@ def test_cli_stdin_in_a_real_process(seed_text, seed_expected):
     assert done.stdout.decode().rstrip("\n") == seed_expected
 
 
-HTML_GAP = pytest.mark.xfail(
-    strict=True,
-    reason="known gap (issue 2): the shipped model keeps the seed's appeal box on the HTML page; "
-    "its HTML stage learned boilerplate only from WCXB blocks, which carry no appeal category",
-)
-
-
-@HTML_GAP
 def test_seed_inside_news_page_gives_the_same_paragraphs(cleaner, seed_page, seed_expected):
     tagged = cleaner.tag(seed_page)
     assert tagged.format == "html"
     assert [p.text for p in tagged.kept] == seed_expected.split("\n")
 
 
-@HTML_GAP
 def test_seed_page_drops_every_kind_of_boilerplate(cleaner, seed_page):
     dropped = " | ".join(p.text for p in cleaner.tag(seed_page).dropped)
     for text in ("Share on Facebook", "Remind me later.", "Privacy policy", "We use cookies", "Dear readers,",
