@@ -13,7 +13,6 @@ from functools import lru_cache
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import HashingVectorizer
-from sklearn.preprocessing import normalize
 
 from declutter.paragraph import DomEvidence, Paragraph
 
@@ -217,7 +216,10 @@ class Featurizer:
         """Hashed word n-grams, DOM tokens and character n-grams side by side."""
         paragraphs = [p for doc in documents for p in doc]
         words = _transform_unique(self._words, [p.text[:_HASHED_CHARS] for p in paragraphs])
-        dom = _transform_unique(self._dom, [p.dom.tokens if p.dom is not None else "" for p in paragraphs])
+        if any(p.dom is not None for p in paragraphs):
+            dom = _transform_unique(self._dom, [p.dom.tokens if p.dom is not None else "" for p in paragraphs])
+        else:  # plain text: no DOM tokens to hash
+            dom = sp.csr_matrix((len(paragraphs), self.settings.dom_features), dtype=np.float32)
         parts = [words, dom]
         if getattr(self, "_chars", None) is not None:
             parts.append(self._chars.transform([p.text[:_HASHED_CHARS_NGRAMS] for p in paragraphs]))
@@ -273,5 +275,8 @@ class CharNgramHasher:
             (np.ones(len(row), dtype=np.float32), (row, column)), shape=(len(texts), self.n_features)
         )
         matrix.sum_duplicates()
-        return normalize(matrix, norm="l2", copy=False)
+        owners = np.repeat(np.arange(len(texts)), np.diff(matrix.indptr))
+        norms = np.sqrt(np.bincount(owners, weights=matrix.data.astype(np.float64) ** 2, minlength=len(texts)))
+        matrix.data /= norms[owners].astype(np.float32)  # l2 rows, as HashingVectorizer's norm="l2"
+        return matrix
 

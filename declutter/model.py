@@ -216,7 +216,7 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
 
     # -- inputs of each stage ------------------------------------------------------------
     def _first_input(self, lexical: sp.csr_matrix, shape: np.ndarray) -> sp.csr_matrix:
-        scaled = self.scaler_.transform(shape).astype(np.float32)
+        scaled = ((shape - self.scaler_.mean_) / self.scaler_.scale_).astype(np.float32)  # transform() without its per-call checks
         return sp.hstack([lexical, sp.csr_matrix(scaled)], format="csr")
 
     def _context(self, proba: np.ndarray, sizes: np.ndarray, shape: np.ndarray) -> np.ndarray:
@@ -249,6 +249,19 @@ def _linear_stage():
     return make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=300))
 
 
+def _linear_stage_proba(stage, X: np.ndarray) -> np.ndarray:
+    """``stage.predict_proba(X)`` for a fitted :func:`_linear_stage`, in plain numpy: the
+    pipeline's input checks cost more than the arithmetic on one document's rows."""
+    scaler, logistic = stage[0], stage[-1]
+    scores = ((X - scaler.mean_) / scaler.scale_) @ logistic.coef_.T + logistic.intercept_
+    if scores.shape[1] == 1:  # two classes
+        positive = expit(scores[:, 0])
+        return np.column_stack([1 - positive, positive])
+    scores -= scores.max(axis=1, keepdims=True)
+    np.exp(scores, out=scores)
+    return scores / scores.sum(axis=1, keepdims=True)
+
+
 class ArticleThenKind(ClassifierMixin, BaseEstimator):
     """Boosting decides article or not (one tree per round instead of one per category: many
     times faster to apply); a multinomial logistic regression over the same context, fitted on
@@ -269,7 +282,7 @@ class ArticleThenKind(ClassifierMixin, BaseEstimator):
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         p_article = self.booster_.predict_proba(X)[:, list(self.booster_.classes_).index(True)]
         out = np.zeros((len(X), len(self.classes_)), dtype=np.float64)
-        out[:, np.searchsorted(self.classes_, self.namer_.classes_)] = self.namer_.predict_proba(X) * (1 - p_article)[:, None]
+        out[:, np.searchsorted(self.classes_, self.namer_.classes_)] = _linear_stage_proba(self.namer_, X) * (1 - p_article)[:, None]
         out[:, int(np.searchsorted(self.classes_, ARTICLE))] = p_article
         return out
 
