@@ -2,8 +2,9 @@
 
     python scripts/build_model.py
 
-Held out, never trained on: 15 % of the team's documents (split by document id) and WCXB's
-validation domains. Scores on both go into the manifest and models/MODEL_CARD.md.
+Held out, never trained on: 15 % of the team's documents (split by document id), the documents
+in ``training_data/holdout/`` and WCXB's validation domains. Scores on each go into the manifest
+and models/MODEL_CARD.md.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from declutter.dataset import held_out, read_documents
+from declutter.dataset import data_files, held_out, read_documents
 from declutter.evaluate import evaluate, format_report, token_scores
 from declutter.model_store import DEFAULT_MODEL_HASH_FILE, MODEL_FILE, save_model, sha256_of
 from declutter.training import train
@@ -147,6 +148,7 @@ def write_model_card(path: Path, manifest: dict) -> None:
     names = {
         "held_out_team_documents": "Held-out team-written documents (split by document)",
         "held_out_written_documents": "Held-out hand-written documents only (`written_*`, `html_*`; no composed ones)",
+        "holdout_documents": "Hand-written documents never trained on (`training_data/holdout/`, written last)",
         "wcxb_validation": "WCXB validation part (20 % of domains, split by domain; `other` = any boilerplate)",
     }
     for key, title in names.items():
@@ -189,7 +191,9 @@ def main() -> None:
 
         print("labelling trafilatura's output of the WCXB training pages ...", flush=True)
         convert_extractor_output(args.wcxb, args.converted)
-    team = list(read_documents([args.training_data]))
+    holdout_dir = args.training_data / "holdout"
+    team = list(read_documents([f for f in data_files([args.training_data]) if holdout_dir not in f.parents]))
+    holdout = list(read_documents([holdout_dir])) if holdout_dir.is_dir() else []
     team_train = [d for d in team if not held_out(d.id, HELD_OUT_PERCENT)]
     team_test = [d for d in team if held_out(d.id, HELD_OUT_PERCENT)]
     wcxb_all = list(read_documents([args.converted / "train.jsonl.gz", extracted]))
@@ -209,7 +213,12 @@ def main() -> None:
     thresholds = choose_thresholds(model, calibration_text, calibration_html, main_content_by_id(args.wcxb, calibration_text))
 
     written_test = [d for d in team_test if not d.id.startswith("core-")]
-    held = {"held_out_team_documents": team_test, "held_out_written_documents": written_test, "wcxb_validation": wcxb_validation}
+    held = {
+        "held_out_team_documents": team_test,
+        "held_out_written_documents": written_test,
+        "holdout_documents": holdout,
+        "wcxb_validation": wcxb_validation,
+    }
     metrics = {name: evaluate(model, docs) for name, docs in held.items() if docs}
     for name, report in metrics.items():
         print(f"\n== {name} ==\n{format_report(report)}", flush=True)
