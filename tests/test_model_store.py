@@ -95,3 +95,20 @@ def test_small_model_fits_and_predicts_per_document():
     proba = model.predict_proba([doc(story + appeal)])
     assert list(predicted[0]) == ["article", "article", "appeal", "appeal"]
     assert proba[0].shape == (4, 2) and abs(proba[0].sum(axis=1) - 1).max() < 1e-5
+
+
+def test_article_then_kind_splits_the_boilerplate_mass_among_named_kinds():
+    import numpy as np
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    from declutter.model import ArticleThenKind
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 3))
+    y = np.where(X[:, 0] > 0.5, "article", np.where(X[:, 1] > 0, "appeal", "legal"))
+    stage = ArticleThenKind(HistGradientBoostingClassifier(max_iter=20)).fit(X, y)
+    proba = stage.predict_proba(X)
+    assert list(stage.classes_) == ["appeal", "article", "legal"]
+    assert np.allclose(proba.sum(axis=1), 1)
+    assert np.allclose(proba[:, 1], stage.booster_.predict_proba(X)[:, 1])
+    assert (stage.predict(X) == y).mean() > 0.9
