@@ -221,7 +221,7 @@ class Featurizer:
         else:  # plain text: no DOM tokens to hash
             dom = sp.csr_matrix((len(paragraphs), self.settings.dom_features), dtype=np.float32)
         parts = [words, dom]
-        if getattr(self, "_chars", None) is not None:
+        if getattr(self, "_chars", None) is not None:  # absent in models pickled before character n-grams
             parts.append(self._chars.transform([p.text[:_HASHED_CHARS_NGRAMS] for p in paragraphs]))
         return sp.hstack(parts, format="csr")
 

@@ -75,15 +75,16 @@ def build_training_set(documents: Iterable[LabelledDocument], limit_groups: bool
         if not doc.paragraphs:
             continue
         site = site_of(doc)
+        is_html = doc.source == "html" or any(p.dom is not None for p in doc.paragraphs)
         if doc.extra.get("origin") == "extractor-output":
             groups["extractor-output"].append((site, doc.paragraphs))
-        elif (doc.source == "html" or any(p.dom is not None for p in doc.paragraphs)) and "domain" in doc.extra:
+        elif is_html and "domain" in doc.extra:  # a crawled page
             groups["html"].append((site, doc.paragraphs))
             groups["html-as-text"].append((site, _text_view(doc.paragraphs)))
             extracted = extractor_view(doc)
             if extracted:
                 groups["html-extracted"].append((site, extracted))
-        elif doc.source == "html" or any(p.dom is not None for p in doc.paragraphs):
+        elif is_html:
             # written pages carry every category: a share of their own, not lost among crawled pages
             groups["written-html"].append((site, doc.paragraphs))
             groups["written-text"].append((site, _text_view(doc.paragraphs)))

@@ -72,13 +72,9 @@ def choose_thresholds(model, calibration_text, calibration_html, gold_texts: dic
 
 def main_content_by_id(wcxb: Path, documents) -> dict[str, str]:
     """WCXB's gold ``main_content`` for converted documents (ids ``wcxb-<file>[-view]``)."""
-    wanted = {d.id: d.id.split("-")[1] for d in documents}
-    truth = {}
-    for doc_id, file_id in wanted.items():
-        path = wcxb / "ground-truth" / f"{file_id}.json"
-        if path.exists():
-            truth[doc_id] = (json.loads(path.read_text()).get("ground_truth") or {}).get("main_content") or ""
-    return truth
+    from convert_wcxb import ground_truth, main_content
+
+    return {d.id: main_content(ground_truth(wcxb, d.id.split("-")[1])) for d in documents}
 
 
 def _category_table(report: dict) -> str:

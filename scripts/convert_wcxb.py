@@ -22,13 +22,22 @@ from declutter.segment.html import segment_html
 VALIDATION_PERCENT = 20
 
 
+def ground_truth(root: Path, file_id: str) -> dict:
+    """A page's ground-truth record: ``ground_truth.main_content``, ``with``, ``without`` …"""
+    return json.loads((root / "ground-truth" / f"{file_id}.json").read_text())
+
+
+def main_content(truth: dict) -> str:
+    """The gold main text of a ground-truth record ("" when there is none)."""
+    return (truth.get("ground_truth") or {}).get("main_content") or ""
+
+
 def wcxb_pages(root: Path):
     """(file id, metadata, ground truth, html) for every page with a main text."""
     metadata = json.loads((root / "metadata.json").read_text())["files"]
     for file_id, meta in sorted(metadata.items()):
-        truth = json.loads((root / "ground-truth" / f"{file_id}.json").read_text())
-        gold = (truth.get("ground_truth") or {}).get("main_content")
-        if not gold:
+        truth = ground_truth(root, file_id)
+        if not main_content(truth):
             continue
         html = gzip.open(root / "html" / f"{file_id}.html.gz").read().decode("utf-8", "replace")
         yield file_id, meta, truth, html

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from convert_wcxb import is_validation
+from convert_wcxb import ground_truth, is_validation, main_content
 
 ROOT = Path(__file__).resolve().parent.parent
 WCXB = ROOT.parent / "shared" / "data" / "wcxb-dev"
@@ -31,10 +31,11 @@ def pages(root: Path = WCXB, part: str = "validation") -> list[Page]:
     for file_id, meta in sorted(metadata.items()):
         if part != "all" and is_validation(meta["domain"]) != (part == "validation"):
             continue
-        truth = json.loads((root / "ground-truth" / f"{file_id}.json").read_text())
-        gt = truth.get("ground_truth") or {}
-        if not gt.get("main_content"):
+        truth = ground_truth(root, file_id)
+        gold = main_content(truth)
+        if not gold:
             continue
+        gt = truth.get("ground_truth") or {}
         html = gzip.open(root / "html" / f"{file_id}.html.gz").read().decode("utf-8", "replace")
-        out.append(Page(file_id, meta["domain"], meta["page_type"], html, gt["main_content"], truth.get("with") or gt.get("with") or [], truth.get("without") or gt.get("without") or []))
+        out.append(Page(file_id, meta["domain"], meta["page_type"], html, gold, truth.get("with") or gt.get("with") or [], truth.get("without") or gt.get("without") or []))
     return out
