@@ -33,10 +33,13 @@ def safe_relative_path(relative: str) -> Path:
     return Path(*parts) if parts else Path("record")
 
 
+_TEMPORARY_SUFFIX = ".tmp"
+
+
 def atomic_write(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` so that the file is either absent or complete."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=_TEMPORARY_SUFFIX)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
@@ -52,6 +55,9 @@ class TreeWriter:
     def __init__(self, root: Path) -> None:
         self.root = root
         root.mkdir(parents=True, exist_ok=True)
+        # a run killed mid-write leaves its temporary file (".page.txt.x1y2.tmp") behind
+        for stale in root.rglob(f".*.txt.*{_TEMPORARY_SUFFIX}"):
+            stale.unlink(missing_ok=True)
 
     def target(self, relative: str) -> Path:
         return self.root / safe_relative_path(relative)

@@ -166,6 +166,8 @@ def test_sigkill_then_resume_tree_output(tmp_path):
     run(root, "-o", tmp_path / "reference", "-q", check_rc=0)
     out = tmp_path / "out"
     _kill_midway([root, "-o", out, "-q"], out, min_bytes=100)
+    stale = next(out.rglob("*.txt")).with_name(".page-killed.txt.k1ll3d.tmp")  # what a kill mid-write leaves
+    stale.write_text("half a recor")
     run(root, "-o", out, "-q", "--resume", check_rc=0)
     reference = {p.relative_to(tmp_path / "reference"): p.read_bytes() for p in (tmp_path / "reference").rglob("*") if p.is_file()}
     resumed = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
