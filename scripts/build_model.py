@@ -105,7 +105,8 @@ def write_model_card(path: Path, manifest: dict) -> None:
         "",
         "## Model",
         "",
-        "`declutter.model.ParagraphClassifier`: a logistic-loss SGD classifier over hashed word 1-2-grams, hashed",
+        "`declutter.model.ParagraphClassifier`: a logistic-loss SGD classifier (its weights averaged over "
+        f"{manifest['params'].get('linear_runs', 1)} runs on differently shuffled data) over hashed word 1-2-grams, hashed",
         "character 3-5-grams of each paragraph's opening (word parts carry across languages and inflections), hashed DOM",
         "tokens (tag, class and id tokens of the block and its ancestors) and language-agnostic shape features (length,",
         "punctuation, capitals, digits, URLs, stopword ratio from jusText's stoplists of 20 languages, sentence shape,",
@@ -166,6 +167,10 @@ def write_model_card(path: Path, manifest: dict) -> None:
     path.write_text("\n".join(sections) + "\n")
 
 
+def _number(text: str) -> int | float:
+    return float(text) if any(c in text for c in ".e") else int(text)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--training-data", type=Path, default=ROOT / "training_data")
@@ -173,6 +178,8 @@ def main() -> None:
     parser.add_argument("--converted", type=Path, default=ROOT / "build" / "wcxb")
     parser.add_argument("-o", "--output", type=Path, default=ROOT / "models" / "default")
     parser.add_argument("--second-stage", choices=["auto", "boosting", "linear"], default="boosting")
+    parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                        help="Another ParagraphClassifier parameter, e.g. --param linear_runs=3 (repeatable).")
     args = parser.parse_args()
     started = time.time()
 
@@ -204,7 +211,8 @@ def main() -> None:
     print(f"team documents: {len(team_train)} train, {len(team_test)} held out; "
           f"WCXB pages: {len(wcxb_train)} train, {len(wcxb_validation)} validation", flush=True)
 
-    model, facts = train(team_train + wcxb_train, second_stage=args.second_stage)
+    params = {name: _number(value) for name, value in (p.split("=", 1) for p in args.param)}
+    model, facts = train(team_train + wcxb_train, second_stage=args.second_stage, **params)
     print(f"trained in {time.time() - started:.0f} s", flush=True)
     thresholds = choose_thresholds(model, calibration_text, calibration_html, main_content_by_id(args.wcxb, calibration_text))
 

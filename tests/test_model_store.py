@@ -112,3 +112,21 @@ def test_article_then_kind_splits_the_boilerplate_mass_among_named_kinds():
     assert np.allclose(proba.sum(axis=1), 1)
     assert np.allclose(proba[:, 1], stage.booster_.predict_proba(X)[:, 1])
     assert (stage.predict(X) == y).mean() > 0.9
+
+
+def test_linear_runs_average_the_first_stage_weights_of_differently_seeded_runs():
+    import numpy as np
+
+    from declutter.paragraph import Paragraph
+
+    lines = ["The council approved the harbour budget after a long debate on Tuesday night.",
+             "Support our newsroom today.", "Members argued about the cost of dredging the channel.",
+             "Donate now and keep local reporting free."]
+    X = [[Paragraph(text=t, index=i) for i, t in enumerate(lines)] for _ in range(12)]
+    y = [["article", "appeal", "article", "appeal"] for _ in range(12)]
+    params = dict(boosting_iterations=5, folds=2, word_features=2**10, char_features=2**10, dom_features=2**6)
+    averaged = ParagraphClassifier(linear_runs=3, random_state=4, **params).fit(X, y)
+    singles = [ParagraphClassifier(random_state=4 + k, **params).fit(X, y).linear_ for k in range(3)]
+    assert np.allclose(averaged.linear_.coef_, np.mean([s.coef_ for s in singles], axis=0))
+    assert np.allclose(averaged.linear_.intercept_, np.mean([s.intercept_ for s in singles], axis=0))
+    assert not np.allclose(singles[0].coef_, singles[1].coef_)  # the runs really differ
