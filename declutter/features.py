@@ -9,10 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 from functools import lru_cache
+from typing import Callable
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.utils import murmurhash3_32
+from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
 
 from declutter.paragraph import DomEvidence, Paragraph
 
@@ -227,11 +230,53 @@ class Featurizer:
 
 
 def _transform_unique(vectorizer: HashingVectorizer, strings: list[str]) -> sp.csr_matrix:
-    """``vectorizer.transform(strings)``, hashing each distinct string once: a page's blocks
-    share their DOM context, and menus and footers repeat their text."""
+    """``vectorizer.transform(strings)``, analysing each distinct string once (a page's blocks
+    share their DOM context, and menus and footers repeat their text) and hashing each distinct
+    feature once (a page repeats its words and, far more, its ancestors' class tokens)."""
     rows: dict[str, int] = {}
     inverse = [rows.setdefault(s, len(rows)) for s in strings]
-    return vectorizer.transform(list(rows))[inverse]
+    analyzer = _analyzer(vectorizer)
+    counts = _hashed_counts([analyzer(s) for s in rows], vectorizer.n_features)
+    if vectorizer.norm == "l2":
+        inplace_csr_row_normalize_l2(counts)
+    elif vectorizer.norm is not None:
+        raise ValueError(f"unsupported norm {vectorizer.norm!r}")
+    return counts[inverse]
+
+
+def _analyzer(vectorizer: HashingVectorizer) -> Callable[[str], list[str]]:
+    """``vectorizer.build_analyzer()``; for word unigrams and bigrams without stop words, the
+    same n-grams joined by ``map`` (scikit-learn's per-n-gram loop cost more than tokenising)."""
+    if vectorizer.analyzer != "word" or tuple(vectorizer.ngram_range) != (1, 2) or vectorizer.stop_words is not None:
+        return vectorizer.build_analyzer()
+    preprocess, tokenize = vectorizer.build_preprocessor(), vectorizer.build_tokenizer()
+
+    def unigrams_and_bigrams(text: str) -> list[str]:
+        tokens = tokenize(preprocess(text))
+        return tokens + list(map(" ".join, zip(tokens, tokens[1:])))
+
+    return unigrams_and_bigrams
+
+
+def _hashed_counts(features: list[list[str]], n_features: int) -> sp.csr_matrix:
+    """Feature counts per row, as ``HashingVectorizer(alternate_sign=False, norm=None)`` gives
+    them (float32, sorted columns): a feature's column is the absolute value of its signed
+    murmurhash3 (UTF-8, seed 0) modulo ``n_features``. Built from flat arrays, without the
+    per-feature Python generators and per-row sorting of scikit-learn's path."""
+    distinct: dict[str, int] = {}
+    codes = np.fromiter(
+        (distinct.setdefault(feature, len(distinct)) for row in features for feature in row), dtype=np.int64
+    )
+    hashes = np.fromiter(map(murmurhash3_32, distinct), dtype=np.int64, count=len(distinct))
+    columns = (np.abs(hashes) % n_features)[codes]
+    lengths = np.fromiter(map(len, features), dtype=np.int64, count=len(features))
+    rows = np.repeat(np.arange(len(features), dtype=np.int64), lengths)
+    keys, counts = np.unique(rows * n_features + columns, return_counts=True)  # sorted by row, then column
+    indptr = np.zeros(len(features) + 1, dtype=np.int32)
+    np.cumsum(np.bincount(keys // n_features, minlength=len(features)), out=indptr[1:])
+    return sp.csr_matrix(
+        (counts.astype(np.float32), (keys % n_features).astype(np.int32), indptr), shape=(len(features), n_features)
+    )
 
 
 class CharNgramHasher:

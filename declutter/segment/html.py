@@ -27,10 +27,8 @@ INLINE_TAGS = (
 )
 BOILERPLATE_REGION_TAGS = frozenset({"nav", "header", "footer", "aside", "form", "menu"})
 BOILERPLATE_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "search", "menu"})
-_HIDDEN = etree.XPath(
-    "//*[@hidden or @aria-hidden='true' or contains(translate(@style, ' ', ''), 'display:none')"
-    " or contains(translate(@style, ' ', ''), 'visibility:hidden')]"
-)
+_MAY_HIDE = etree.XPath("descendant-or-self::*[@hidden or @aria-hidden or @style]")
+_HIDING_STYLES = ("display:none", "visibility:hidden")
 _LINK_OPEN, _LINK_CLOSE, _BREAK = "\ue000", "\ue001", "\ue002"  # private-use markers
 _MARKERS = re.compile("[\ue000-\ue002]")
 _PARAGRAPH_BREAK = re.compile("\ue002(?:\\s*\ue002)+")
@@ -88,7 +86,7 @@ def _class_tokens(value: str) -> str:
 def _prepare(root: etree._Element) -> None:
     """Drop invisible content and merge inline markup into its block, marking links and breaks."""
     etree.strip_elements(root, *JUNK_TAGS, etree.Comment, with_tail=False)
-    for element in _HIDDEN(root):
+    for element in _hidden(root):
         _drop_keeping_tail(element)
     for link in root.iter("a"):
         link.text = _LINK_OPEN + (link.text or "")
@@ -96,6 +94,23 @@ def _prepare(root: etree._Element) -> None:
     for br in root.iter("br"):
         br.tail = _BREAK + (br.tail or "")
     etree.strip_tags(root, *INLINE_TAGS)
+
+
+def _hidden(root: etree._Element) -> list[etree._Element]:
+    """Elements marked hidden, ``aria-hidden="true"`` or styled ``display:none`` or
+    ``visibility:hidden`` (spaces ignored), in document order. XPath only finds the candidates:
+    ``translate()`` over every element's style made it cost half as much as parsing the page."""
+    return [
+        element for element in _MAY_HIDE(root)
+        if element.get("hidden") is not None or element.get("aria-hidden") == "true" or _hiding_style(element.get("style"))
+    ]
+
+
+def _hiding_style(style: str | None) -> bool:
+    if not style:
+        return False
+    compact = style.replace(" ", "")
+    return any(hiding in compact for hiding in _HIDING_STYLES)
 
 
 def _drop_keeping_tail(element: etree._Element) -> None:
