@@ -235,6 +235,8 @@ def _transform_unique(vectorizer: HashingVectorizer, strings: list[str]) -> sp.c
     feature once (a page repeats its words and, far more, its ancestors' class tokens)."""
     rows: dict[str, int] = {}
     inverse = [rows.setdefault(s, len(rows)) for s in strings]
+    if vectorizer.alternate_sign:  # _hashed_counts only counts
+        return vectorizer.transform(list(rows))[inverse]
     analyzer = _analyzer(vectorizer)
     counts = _hashed_counts([analyzer(s) for s in rows], vectorizer.n_features)
     if vectorizer.norm == "l2":

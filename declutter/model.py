@@ -43,7 +43,7 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         char_features: int = 2**17,
         alpha: float = 2e-6,
         linear_epochs: int = 8,
-        linear_runs: int = 1,
+        linear_runs: int = 3,
         context_window: int = 3,
         second_stage: str = "boosting",
         boosting_iterations: int = 100,
