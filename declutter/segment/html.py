@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 import threading
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple, Sequence
 
 from lxml import etree
 
@@ -30,7 +32,6 @@ BOILERPLATE_ROLES = frozenset({"navigation", "banner", "contentinfo", "complemen
 _MAY_HIDE = etree.XPath("descendant-or-self::*[@hidden or @aria-hidden or @style]")
 _HIDING_STYLES = ("display:none", "visibility:hidden")
 _LINK_OPEN, _LINK_CLOSE, _BREAK = "\ue000", "\ue001", "\ue002"  # private-use markers
-_MARKERS = re.compile("[\ue000-\ue002]")
 _PARAGRAPH_BREAK = re.compile("\ue002(?:\\s*\ue002)+")
 _LINK_TEXT = re.compile("\ue000([^\ue001]*)")
 _TOKEN_SPLIT = re.compile(r"[^0-9a-zA-Z]+")
@@ -128,11 +129,55 @@ def _drop_keeping_tail(element: etree._Element) -> None:
     parent.remove(element)
 
 
-def _link_density(raw: str) -> float:
-    """Share of the block's visible characters that sit inside links."""
+def _link_density(raw: str, texts: Sequence[str]) -> float:
+    """Share of the block's visible characters that sit inside links. ``texts`` are the block's
+    normalised pieces: their characters other than the single spaces between words are exactly
+    the visible characters of ``raw``, so it is not normalised a second time."""
     linked = "".join(_LINK_TEXT.findall(raw))
-    total = len("".join(_MARKERS.sub("", raw).split()))
+    total = 0
+    for text in texts:
+        total += len(text) - text.count(" ")
     return min(1.0, len("".join(linked.split())) / total) if total else 0.0
+
+
+class _ElementKind(NamedTuple):
+    """What a tag with its class, id and role contributes to the DOM evidence, worked out once
+    per distinct combination (a site repeats a few hundred of them on every page)."""
+
+    tag: str
+    as_self: str  # own tokens ("t_div", class and id words, "r_role") prefixed "s_", for the block itself
+    as_ancestor: str  # " a_" + own tokens prefixed "a_", for the blocks below it
+    starts_region: bool  # a nav/header/footer/... tag or a boilerplate role
+
+
+@lru_cache(maxsize=1 << 16)
+def _element_kind(tag: str, cls: str | None, ident: str | None, role: str | None) -> _ElementKind:
+    """The kind of an element with this tag, class, id and role (cached)."""
+    tokens = "t_" + tag
+    if cls:
+        tokens += " " + _class_tokens(cls)
+    if ident:
+        tokens += " " + _class_tokens(ident)
+    if role:
+        tokens += " r_" + role.lower()
+    return _ElementKind(
+        tag=tag,
+        as_self="s_" + tokens.replace(" ", " s_"),
+        as_ancestor=" a_" + tokens.replace(" ", " a_"),
+        starts_region=tag in BOILERPLATE_REGION_TAGS or (role or "").lower() in BOILERPLATE_ROLES,
+    )
+
+
+@dataclass
+class _Tree:
+    """The prepared tree flattened in document order: per element, by its index."""
+
+    parents: list[int]  # -1 for the root
+    depths: list[int]
+    kinds: list[_ElementKind]
+    in_region: list[bool]  # inside a boilerplate region (the element or an ancestor starts one)
+    gold: list[str | None] | None  # inherited label, only with a label attribute
+    texts: list[str]  # own text and children's tails, with link and break markers
 
 
 def segment_html(html: str | bytes, label_attribute: str | None = None) -> list[Paragraph]:
@@ -144,114 +189,145 @@ def segment_html(html: str | bytes, label_attribute: str | None = None) -> list[
     if root is None:
         return []
     _prepare(root)
+    return _to_paragraphs(_walk(root, label_attribute), label_attribute)
 
-    # per element, by document-order index: parent index, depth, own tokens, ancestor tokens,
-    # in-boilerplate-region flag, inherited gold label
+
+def _walk(root: etree._Element, label_attribute: str | None) -> _Tree:
+    """One pass over the elements. Only what every element needs is done here (this loop runs
+    about twice as often as there are blocks); token strings are built per distinct element kind
+    and ancestor contexts later, per block."""
     parents: list[int] = []
     depths: list[int] = []
-    index_of: dict[etree._Element, int] = {}
-    own_tokens: list[str] = []
-    anc_tokens: list[str] = []
+    kinds: list[_ElementKind] = []
     in_region: list[bool] = []
-    gold: list[str | None] = []
-    texts: list[str] = []  # own text and children's tails, with link and break markers
-
-    for element in root.iter():
-        tag = element.tag
-        if not isinstance(tag, str):
-            continue
+    texts: list[str] = []
+    gold: list[str | None] | None = [] if label_attribute is not None else None
+    index_of: dict[etree._Element, int] = {}
+    for element in root.iter(etree.Element):
         i = len(parents)
         parent_i = index_of.get(element.getparent(), -1)
         index_of[element] = i
-        cls, ident, role = element.get("class"), element.get("id"), element.get("role")
-        tokens = "t_" + tag
-        if cls:
-            tokens += " " + _class_tokens(cls)
-        if ident:
-            tokens += " " + _class_tokens(ident)
-        if role:
-            tokens += " r_" + role.lower()
-        if parent_i >= 0:
-            parents.append(parent_i)
-            depths.append(depths[parent_i] + 1)
-            anc = anc_tokens[parent_i] + " a_" + own_tokens[parent_i].replace(" ", " a_")
-            anc_tokens.append(anc[-_MAX_ANCESTOR_TOKENS:])
-            region = in_region[parent_i]
-            label = gold[parent_i]
-        else:
-            parents.append(-1)
-            depths.append(0)
-            anc_tokens.append("")
-            region = False
-            label = None
-        in_region.append(region or tag in BOILERPLATE_REGION_TAGS or (role or "").lower() in BOILERPLATE_ROLES)
-        own_tokens.append(tokens)
-        if label_attribute is not None:
-            label = element.get(label_attribute) or label
-        gold.append(label)
-
+        kind = _element_kind(element.tag, element.get("class"), element.get("id"), element.get("role"))
+        kinds.append(kind)
+        parents.append(parent_i)
         texts.append(element.text or "")
-        tail = element.tail
-        if tail and parent_i >= 0:  # a child's tail is its parent's text
-            texts[parent_i] += tail
+        if parent_i >= 0:
+            depths.append(depths[parent_i] + 1)
+            in_region.append(in_region[parent_i] or kind.starts_region)
+            tail = element.tail
+            if tail:  # a child's tail is its parent's text
+                texts[parent_i] += tail
+        else:
+            depths.append(0)
+            in_region.append(kind.starts_region)
+        if gold is not None:
+            gold.append(element.get(label_attribute) or (gold[parent_i] if parent_i >= 0 else None))
+    return _Tree(parents, depths, kinds, in_region, gold, texts)
 
-    raw_blocks = [(i, text) for i, text in enumerate(texts) if text and not text.isspace()]
-    return _to_paragraphs(raw_blocks, parents, depths, own_tokens, anc_tokens, in_region, gold, label_attribute)
+
+def _block_text(piece: str) -> str:
+    """Whitespace-normalised text of a block piece: breaks become spaces, link markers vanish.
+    (``str.replace`` per marker costs less than a regular expression over the whole piece.)"""
+    if _BREAK in piece:
+        piece = piece.replace(_LINK_OPEN, " ").replace(_LINK_CLOSE, " ").replace(_BREAK, " ")
+    elif _LINK_OPEN in piece or _LINK_CLOSE in piece:
+        piece = piece.replace(_LINK_OPEN, "").replace(_LINK_CLOSE, "")
+    return " ".join(piece.split())
 
 
-def _to_paragraphs(raw_blocks, parents, depths, own_tokens, anc_tokens, in_region, gold, label_attribute):
-    n = len(parents)
+def _blocks(texts: list[str]) -> list[tuple[int, str, float]]:
+    """(element index, text, link density) of every non-empty block, split at double breaks.
+    Plain loops: a comprehension or generator per block costs more than its work here."""
     blocks: list[tuple[int, str, float]] = []
-    for i, raw in raw_blocks:
-        density = _link_density(raw) if _LINK_OPEN in raw else 0.0
-        pieces = _PARAGRAPH_BREAK.split(raw) if _BREAK in raw else [raw]
-        for piece in pieces:
-            text = " ".join(_MARKERS.sub(" ", piece).split()) if _BREAK in piece else " ".join(_MARKERS.sub("", piece).split())
+    for i, raw in enumerate(texts):
+        if not raw or raw.isspace():
+            continue
+        if _BREAK not in raw:
+            text = _block_text(raw)
             if text:
-                blocks.append((i, text, density))
+                blocks.append((i, text, _link_density(raw, (text,)) if _LINK_OPEN in raw else 0.0))
+            continue
+        pieces = []
+        for piece in _PARAGRAPH_BREAK.split(raw):
+            text = _block_text(piece)
+            if text:
+                pieces.append(text)
+        density = _link_density(raw, pieces) if _LINK_OPEN in raw else 0.0
+        for text in pieces:
+            blocks.append((i, text, density))
+    return blocks
 
-    # Where the long, link-poor text lives: parent and grandparent scores, densest container.
-    parent_long = [0] * n
-    grandparent_long = [0] * n
-    children_blocks = [0] * n
+
+def _context_below(p: int, parents: list[int], kinds: list[_ElementKind], memo: dict[int, str]) -> str:
+    """The "a_" tokens that element ``p`` and its ancestors give the elements directly below it,
+    nearest last, cut to the last ``_MAX_ANCESTOR_TOKENS`` characters (``""`` below no element).
+    Memoised per element: sibling blocks share it, and elements without blocks below them
+    never need it."""
+    if p < 0:
+        return ""
+    context = memo.get(p)
+    if context is None:
+        context = memo[p] = (_context_below(parents[p], parents, kinds, memo) + kinds[p].as_ancestor)[-_MAX_ANCESTOR_TOKENS:]
+    return context
+
+
+def _densest_container(blocks: list[tuple[int, str, float]], parents: list[int]) -> tuple[int, dict[int, int], dict[int, int], dict[int, int]]:
+    """Where the long, link-poor text lives: the element whose child blocks (plus half its
+    grandchild blocks) hold the most of it (-1 if none), and per element the long characters of
+    its child blocks, of its grandchild blocks, and its number of child blocks. Only elements
+    with blocks below them get entries, so the search skips the rest of the tree."""
+    parent_long: dict[int, int] = {}
+    grandparent_long: dict[int, int] = {}
+    children_blocks: dict[int, int] = {}
     for i, text, density in blocks:
         p = parents[i]
-        if p >= 0:
-            children_blocks[p] += 1
+        if p < 0:
+            continue
+        children_blocks[p] = children_blocks.get(p, 0) + 1
         if len(text) >= _LONG_BLOCK_CHARS and density < 0.3:
-            if p >= 0:
-                parent_long[p] += len(text)
-                gp = parents[p]
-                if gp >= 0:
-                    grandparent_long[gp] += len(text)
-    top = max(range(n), key=lambda e: parent_long[e] + grandparent_long[e] / 2) if n else -1
-    subtree_end = list(range(1, n + 1))
-    for e in range(n - 1, 0, -1):
-        p = parents[e]
-        if p >= 0 and subtree_end[e] > subtree_end[p]:
-            subtree_end[p] = subtree_end[e]
-    has_top = top >= 0 and (parent_long[top] + grandparent_long[top]) > 0
+            parent_long[p] = parent_long.get(p, 0) + len(text)
+            gp = parents[p]
+            if gp >= 0:
+                grandparent_long[gp] = grandparent_long.get(gp, 0) + len(text)
+    candidates = sorted(parent_long.keys() | grandparent_long.keys())  # first in document order wins ties
+    top = max(candidates, key=lambda e: parent_long.get(e, 0) + grandparent_long.get(e, 0) / 2) if candidates else -1
+    return top, parent_long, grandparent_long, children_blocks
+
+
+def _subtree_end(top: int, depths: list[int]) -> int:
+    """One past the last descendant of element ``top`` (descendants follow it in document order)."""
+    depth = depths[top]
+    return next((j for j in range(top + 1, len(depths)) if depths[j] <= depth), len(depths))
+
+
+def _to_paragraphs(tree: _Tree, label_attribute: str | None) -> list[Paragraph]:
+    parents, depths, kinds = tree.parents, tree.depths, tree.kinds
+    blocks = _blocks(tree.texts)
+    top, parent_long, grandparent_long, children_blocks = _densest_container(blocks, parents)
+    top_end = _subtree_end(top, depths) if top >= 0 else -1
+    contexts: dict[int, str] = {}
 
     paragraphs = []
     for index, (i, text, density) in enumerate(blocks):
         p = parents[i]
         gp = parents[p] if p >= 0 else -1
-        inside = has_top and top <= i < subtree_end[top]
-        tokens = "s_" + own_tokens[i].replace(" ", " s_") + anc_tokens[i]
+        inside = top <= i < top_end
+        kind = kinds[i]
+        # positional arguments, in field order: half the cost of keywords for these dataclasses
         dom = DomEvidence(
-            tag=own_tokens[i].split(" ", 1)[0][2:],
-            depth=depths[i],
-            tokens=tokens,
-            link_density=density,
-            in_boilerplate_region=in_region[i],
-            parent_long_chars=parent_long[p] if p >= 0 else 0,
-            grandparent_long_chars=grandparent_long[gp] if gp >= 0 else 0,
-            sibling_blocks=children_blocks[p] if p >= 0 else 0,
-            in_densest_container=inside,
-            container_distance=(depths[i] - depths[top]) if inside else -1,
+            kind.tag,  # tag
+            depths[i],  # depth
+            kind.as_self + _context_below(p, parents, kinds, contexts),  # tokens
+            density,  # link_density
+            tree.in_region[i],  # in_boilerplate_region
+            parent_long.get(p, 0),  # parent_long_chars
+            grandparent_long.get(gp, 0),  # grandparent_long_chars
+            children_blocks.get(p, 0),  # sibling_blocks
+            inside,  # in_densest_container
+            (depths[i] - depths[top]) if inside else -1,  # container_distance
         )
-        paragraph = Paragraph(text=text, index=index, dom=dom)
-        if label_attribute is not None:
-            paragraph.label = gold[i]
+        paragraph = Paragraph(text, index, dom)
+        if tree.gold is not None:
+            paragraph.label = tree.gold[i]
         paragraphs.append(paragraph)
     return paragraphs
