@@ -189,7 +189,7 @@ def segment_html(html: str | bytes, label_attribute: str | None = None) -> list[
     if root is None:
         return []
     _prepare(root)
-    return _to_paragraphs(_walk(root, label_attribute), label_attribute)
+    return _to_paragraphs(_walk(root, label_attribute))
 
 
 def _walk(root: etree._Element, label_attribute: str | None) -> _Tree:
@@ -300,7 +300,7 @@ def _subtree_end(top: int, depths: list[int]) -> int:
     return next((j for j in range(top + 1, len(depths)) if depths[j] <= depth), len(depths))
 
 
-def _to_paragraphs(tree: _Tree, label_attribute: str | None) -> list[Paragraph]:
+def _to_paragraphs(tree: _Tree) -> list[Paragraph]:
     parents, depths, kinds = tree.parents, tree.depths, tree.kinds
     blocks = _blocks(tree.texts)
     top, parent_long, grandparent_long, children_blocks = _densest_container(blocks, parents)
