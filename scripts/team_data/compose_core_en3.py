@@ -110,6 +110,8 @@ CREDITS = ["Reuters contributed reporting.", "The Associated Press contributed t
            "Agence France-Presse contributed to this story.", "Additional reporting by Lena Ortiz.", "Reporting by Omar Haddad; editing by Julia Stone.",
            "With reporting from Bloomberg.", "Reuters and AFP contributed reporting.", "This story was updated with comment from the ministry.",
            "Correction: An earlier version of this article misstated the date of the vote."]
+# A log-in link is `subscription` wherever it sits (training_data/README.md), though it is drawn with the menu.
+LOG_IN = {"Sign in": "subscription"}
 docs = []
 for n in range(270):
     story = rng.choice(STORIES)
@@ -127,7 +129,7 @@ for n in range(270):
         if rng.random() < 0.7:
             seq.append((rng.choice(BUTTONS), "ui"))
     def some(cat, lo, hi):
-        return [(t, cat) for t in rng.sample(B[cat], rng.randint(lo, min(hi, len(B[cat]))))]
+        return [(t, LOG_IN.get(t, cat)) for t in rng.sample(B[cat], rng.randint(lo, min(hi, len(B[cat]))))]
     pos = rng.choice(["end", "end", "end", "middle", "top"])
     full = rng.random() < 0.5
     if pos == "end":
