@@ -62,6 +62,21 @@ def test_hidden_elements_and_line_breaks():
 
 
 @pytest.mark.skipif(not WCXB.exists(), reason="WCXB data not beside the repository")
+def test_text_after_a_nested_block_is_a_block_of_its_own_in_document_order():
+    html = (
+        "<html><body><div class='story'>The first paragraph.<br><br>The second paragraph."
+        "<div class='support-box'><p>Please support our reporting.</p></div>"
+        "The third paragraph, after the box.<br><br>The fourth.</div></body></html>"
+    )
+    paragraphs = segment_html(html)
+    assert [p.text for p in paragraphs] == [
+        "The first paragraph.", "The second paragraph.", "Please support our reporting.",
+        "The third paragraph, after the box.", "The fourth.",
+    ]
+    after_box = paragraphs[3].dom
+    assert after_box.tag == "div" and "s_story" in after_box.tokens and "support" not in after_box.tokens
+
+
 def test_real_pages_segment_into_many_blocks():
     for name in ("0001", "0031", "0106"):
         html = gzip.open(WCXB / "html" / f"{name}.html.gz").read()

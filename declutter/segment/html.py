@@ -25,7 +25,8 @@ JUNK_TAGS = (
 INLINE_TAGS = (
     "a", "abbr", "b", "bdi", "bdo", "big", "button", "cite", "code", "data", "del", "dfn", "em",
     "font", "i", "img", "input", "ins", "kbd", "label", "mark", "nobr", "q", "s", "samp", "small",
-    "span", "strike", "strong", "sub", "sup", "time", "tt", "u", "var", "wbr", "br",
+    "span", "strike", "strong", "sub", "sup", "time", "tt", "u", "var", "wbr", "br", "acronym",
+    "ruby", "rt", "rp",
 )
 BOILERPLATE_REGION_TAGS = frozenset({"nav", "header", "footer", "aside", "form", "menu"})
 BOILERPLATE_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "search", "menu"})
@@ -177,7 +178,7 @@ class _Tree:
     kinds: list[_ElementKind]
     in_region: list[bool]  # inside a boilerplate region (the element or an ancestor starts one)
     gold: list[str | None] | None  # inherited label, only with a label attribute
-    texts: list[str]  # own text and children's tails, with link and break markers
+    pieces: list[tuple[int, str]]  # (element, raw text with link and break markers) in document order
 
 
 def segment_html(html: str | bytes, label_attribute: str | None = None) -> list[Paragraph]:
@@ -200,7 +201,8 @@ def _walk(root: etree._Element, label_attribute: str | None) -> _Tree:
     depths: list[int] = []
     kinds: list[_ElementKind] = []
     in_region: list[bool] = []
-    texts: list[str] = []
+    pieces: list[tuple[int, str]] = []
+    tails: list[tuple[int, int, str]] = []  # (depth of the child, its parent, the child's tail), innermost last
     gold: list[str | None] | None = [] if label_attribute is not None else None
     index_of: dict[etree._Element, int] = {}
     for element in root.iter(etree.Element):
@@ -210,19 +212,20 @@ def _walk(root: etree._Element, label_attribute: str | None) -> _Tree:
         kind = _element_kind(element.tag, element.get("class"), element.get("id"), element.get("role"))
         kinds.append(kind)
         parents.append(parent_i)
-        texts.append(element.text or "")
-        if parent_i >= 0:
-            depths.append(depths[parent_i] + 1)
-            in_region.append(in_region[parent_i] or kind.starts_region)
-            tail = element.tail
-            if tail:  # a child's tail is its parent's text
-                texts[parent_i] += tail
-        else:
-            depths.append(0)
-            in_region.append(kind.starts_region)
+        depth = depths[parent_i] + 1 if parent_i >= 0 else 0
+        depths.append(depth)
+        in_region.append((parent_i >= 0 and in_region[parent_i]) or kind.starts_region)
+        while tails and tails[-1][0] >= depth:  # those children have ended: their tails come now
+            _, owner, tail = tails.pop()
+            pieces.append((owner, tail))
+        if element.text:
+            pieces.append((i, element.text))
+        if parent_i >= 0 and element.tail:  # text after a block child: its parent's, in a block of its own
+            tails.append((depth, parent_i, element.tail))
         if gold is not None:
             gold.append(element.get(label_attribute) or (gold[parent_i] if parent_i >= 0 else None))
-    return _Tree(parents, depths, kinds, in_region, gold, texts)
+    pieces.extend((owner, tail) for _, owner, tail in reversed(tails))
+    return _Tree(parents, depths, kinds, in_region, gold, pieces)
 
 
 def _block_text(piece: str) -> str:
@@ -235,11 +238,11 @@ def _block_text(piece: str) -> str:
     return " ".join(piece.split())
 
 
-def _blocks(texts: list[str]) -> list[tuple[int, str, float]]:
+def _blocks(pieces: list[tuple[int, str]]) -> list[tuple[int, str, float]]:
     """(element index, text, link density) of every non-empty block, split at double breaks.
     Plain loops: a comprehension or generator per block costs more than its work here."""
     blocks: list[tuple[int, str, float]] = []
-    for i, raw in enumerate(texts):
+    for i, raw in pieces:
         if not raw or raw.isspace():
             continue
         if _BREAK not in raw:
@@ -302,7 +305,7 @@ def _subtree_end(top: int, depths: list[int]) -> int:
 
 def _to_paragraphs(tree: _Tree) -> list[Paragraph]:
     parents, depths, kinds = tree.parents, tree.depths, tree.kinds
-    blocks = _blocks(tree.texts)
+    blocks = _blocks(tree.pieces)
     top, parent_long, grandparent_long, children_blocks = _densest_container(blocks, parents)
     top_end = _subtree_end(top, depths) if top >= 0 else -1
     contexts: dict[int, str] = {}
