@@ -10,6 +10,7 @@ and models/MODEL_CARD.md.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import time
 from pathlib import Path
@@ -167,6 +168,15 @@ def write_model_card(path: Path, manifest: dict) -> None:
     path.write_text("\n".join(sections) + "\n")
 
 
+def conversion_code_hash() -> str:
+    """sha256 over the code that turns WCXB pages into labelled blocks: converted pages are
+    cached in build/, and a change to segmentation or alignment must convert them again."""
+    digest = hashlib.sha256()
+    for path in sorted([*(ROOT / "declutter" / "segment").glob("*.py"), ROOT / "declutter" / "align.py", ROOT / "scripts" / "convert_wcxb.py"]):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def _number(text: str) -> int | float:
     return float(text) if any(c in text for c in ".e") else int(text)
 
@@ -183,11 +193,15 @@ def main() -> None:
     args = parser.parse_args()
     started = time.time()
 
-    if not (args.converted / "train.jsonl.gz").exists():
+    stamp = args.converted / "converted_by.sha256"
+    converter = conversion_code_hash()
+    if not (args.converted / "train.jsonl.gz").exists() or not stamp.exists() or stamp.read_text().strip() != converter:
         from convert_wcxb import convert
 
-        print("converting WCXB ...", flush=True)
+        print("converting WCXB (none yet, or segmentation or alignment code changed) ...", flush=True)
         convert(args.wcxb, args.converted)
+        (args.converted / "train_extracted.jsonl.gz").unlink(missing_ok=True)
+        stamp.write_text(converter + "\n")
     extracted = args.converted / "train_extracted.jsonl.gz"
     if not extracted.exists():
         from convert_wcxb import convert_extractor_output
