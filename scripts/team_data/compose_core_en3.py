@@ -112,12 +112,15 @@ CREDITS = ["Reuters contributed reporting.", "The Associated Press contributed t
            "Correction: An earlier version of this article misstated the date of the vote."]
 # A log-in link is `subscription` wherever it sits (training_data/README.md), though it is drawn with the menu.
 LOG_IN = {"Sign in": "subscription"}
+# Correction and update notes about the story are `meta`, though they are drawn with the credit lines.
+NOTES = {t: "meta" for t in ("Correction: An earlier version of this article misstated the date of the vote.", "This story was updated with comment from the ministry.")}
 docs = []
 for n in range(270):
     story = rng.choice(STORIES)
     art = [(t, "article") for t in story]
     if rng.random() < 0.6:
-        art.append((rng.choice(CREDITS), "article"))
+        credit = rng.choice(CREDITS)
+        art.append((credit, NOTES.get(credit, "article")))
     seq = []
     if rng.random() < 0.8:
         seq.append((rng.choice(HEADERS), "appeal"))
