@@ -160,7 +160,7 @@ def write_model_card(path: Path, manifest: dict) -> None:
         "",
         "## Limits",
         "",
-        "- WCXB pages are mostly English and from 2025; the team-written data covers four more languages with about 230 documents each, and fifteen more with 1 to 40.",
+        "- WCXB pages are mostly English and from 2025; the team-written data covers four more languages with about 230 documents each, and sixteen more with 1 to 40.",
         "- WCXB's boilerplate has no category (`other`); per-category figures for appeals, newsletters etc. come from the",
         "  team-written documents only, which were written by a handful of writers in a few hours: real sites phrase",
         "  things in ways they do not cover. `declutter review` and `declutter tag --output-format labels` are the way",
