@@ -162,7 +162,7 @@ def write_model_card(path: Path, manifest: dict) -> None:
         "",
         "- WCXB pages are mostly English and from 2025; the team-written data covers four more languages with about 230 documents each, and sixteen more with 1 to 40.",
         "- WCXB's boilerplate has no category (`other`); per-category figures for appeals, newsletters etc. come from the",
-        "  team-written documents only, which were written by a handful of writers in a few hours: real sites phrase",
+        "  team-written documents only, written by some thirty writers in a few sessions: real sites phrase",
         "  things in ways they do not cover. `declutter review` and `declutter tag --output-format labels` are the way",
         "  to find and fix what it gets wrong on your sites.",
     ]
