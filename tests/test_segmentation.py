@@ -61,7 +61,6 @@ def test_hidden_elements_and_line_breaks():
     assert texts == ["Visible same paragraph", "First block", "Second block", "tail kept"]
 
 
-@pytest.mark.skipif(not WCXB.exists(), reason="WCXB data not beside the repository")
 def test_text_after_a_nested_block_is_a_block_of_its_own_in_document_order():
     html = (
         "<html><body><div class='story'>The first paragraph.<br><br>The second paragraph."
@@ -77,6 +76,7 @@ def test_text_after_a_nested_block_is_a_block_of_its_own_in_document_order():
     assert after_box.tag == "div" and "s_story" in after_box.tokens and "support" not in after_box.tokens
 
 
+@pytest.mark.skipif(not WCXB.exists(), reason="WCXB data not beside the repository")
 def test_real_pages_segment_into_many_blocks():
     for name in ("0001", "0031", "0106"):
         html = gzip.open(WCXB / "html" / f"{name}.html.gz").read()
