@@ -36,10 +36,12 @@ SHAPE_FEATURES = (
     "in_densest_container", "container_distance", "depth",
 )
 _WORD = re.compile(r"\w+")
+_WORD_OR_NUL = re.compile(r"\w+|\x00")
 _URL_OR_EMAIL = re.compile(r"https?://|www\.|\S@\S|\.(?:com|org|net)\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?…。](?:[\"'”’»)\]]*)(?:\s|$)")
 
 _SEPARATOR = re.compile(r"\s[|·•/»>]\s|^[•·\-–—*►▶]\s")
+_INNER_SEPARATORS, _LEADING_SEPARATORS = "|·•/»>", "•·-–—*►▶"  # the characters _SEPARATOR needs
 _HASHED_CHARS = 600  # a paragraph's opening says what it is; hashing all of a long one costs time
 _HASHED_CHARS_NGRAMS = 120  # character n-grams (word parts: "spende", "abonn", "подпис") of the opening
 _ENDS_SENTENCE = tuple(".!?…\"'”’»)")
@@ -115,11 +117,10 @@ def _char_counts(texts: list[str], lengths: np.ndarray) -> np.ndarray:
 
 def _text_shape(texts: list[str]) -> np.ndarray:
     """The text-only columns of ``SHAPE_FEATURES`` (the first 15), one row per text."""
-    stop = stopwords()
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     digits, upper, letters, punctuation, word_chars, words, title = _char_counts(texts, lengths).T
     stripped = [t.strip() for t in texts]
-    stop_words = [sum(map(stop.__contains__, _WORD.findall(t.lower()))) for t in texts]
+    stop_words = _stopword_counts(texts, stopwords())
     sentences = [len(_SENTENCE_END.findall(t)) for t in texts]
     n_chars = np.maximum(lengths, 1)
     n_words = np.maximum(words, 1)
@@ -137,13 +138,41 @@ def _text_shape(texts: list[str]) -> np.ndarray:
         title / n_words,
         digits / n_chars,
         upper / np.maximum(letters, 1),
-        flags(("." in t or "@" in t) and _URL_OR_EMAIL.search(t) is not None for t in texts),
-        np.asarray(stop_words, dtype=np.float64) / n_words,
+        flags(_has_url_or_email(t) for t in texts),
+        stop_words / n_words,
         np.log1p(np.asarray(sentences, dtype=np.float64)),
         flags(s.endswith(":") for s in stripped),
         (words <= 3).astype(np.float64),
-        flags(_SEPARATOR.search(t) is not None for t in texts),
+        flags(_has_separator(t) for t in texts),
     ])
+
+
+def _stopword_counts(texts: list[str], stop: frozenset[str]) -> np.ndarray:
+    """Per text, how many of its lower-cased ``\\w+`` words are stopwords: one regular-expression
+    pass over all texts joined by NUL separators, which it returns as tokens of their own."""
+    if any("\x00" in t for t in texts):  # a NUL inside a text would split it: count text by text
+        return np.array([sum(map(stop.__contains__, _WORD.findall(t.lower()))) for t in texts], dtype=np.float64)
+    tokens = _WORD_OR_NUL.findall("\x00".join(texts).lower())
+    separator = np.fromiter(map("\x00".__eq__, tokens), dtype=bool, count=len(tokens))
+    owner = np.cumsum(separator)[~separator]
+    hits = np.fromiter(map(stop.__contains__, tokens), dtype=np.float64, count=len(tokens))[~separator]
+    return np.bincount(owner, weights=hits, minlength=len(texts))
+
+
+def _has_url_or_email(text: str) -> bool:
+    """``_URL_OR_EMAIL`` matches a text with a dot or an at sign; substring tests first rule out
+    most texts at C speed."""
+    if "@" in text:
+        return _URL_OR_EMAIL.search(text) is not None
+    if "." not in text:
+        return False
+    lowered = text.lower()
+    return ("http" in lowered or "www." in lowered or ".com" in lowered or ".org" in lowered or ".net" in lowered) and _URL_OR_EMAIL.search(text) is not None
+
+
+def _has_separator(text: str) -> bool:
+    """``_SEPARATOR`` matches; a text without any separator character cannot match."""
+    return (text[:1] in _LEADING_SEPARATORS or any(c in text for c in _INNER_SEPARATORS)) and _SEPARATOR.search(text) is not None
 
 
 def _position_shape(sizes: np.ndarray, lengths: np.ndarray) -> np.ndarray:
