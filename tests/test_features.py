@@ -18,3 +18,26 @@ def test_word_and_dom_hashing_equal_hashing_vectorizer(seed_page):
         assert ours.shape == theirs.shape and ours.dtype == theirs.dtype
         assert (ours != theirs).nnz == 0
         assert np.array_equal(ours.indptr, theirs.indptr) and np.array_equal(ours.indices, theirs.indices)
+
+
+def test_text_shape_columns_follow_their_regex_definitions_whatever_the_batch(seed_page):
+    """The stopword, URL and separator columns are computed over whole batches with shortcuts;
+    each text's values must be those of the plain per-text definitions."""
+    from declutter.features import SHAPE_FEATURES, _SEPARATOR, _URL_OR_EMAIL, _WORD, _text_shape, stopwords
+
+    texts = [p.text for p in segment_html(seed_page)] + [
+        "", " ", "İstanbul: THE mayor and the council", "a\x00the of", "ΟΔΟΣ the", "😀the and 😀",
+        "• item one", "Home | News | Sport", "See https://example.org/x", "HTTPS://X", "mail us: desk@paper.test",
+        "www.Example.COM is the site", "Prices 3.50/kg", "— Maya",
+    ]
+    column = {name: SHAPE_FEATURES.index(name) for name in ("stopword_ratio", "has_url_or_email", "has_separator", "log_words")}
+    batch = _text_shape(texts)
+    for row, text in enumerate(texts):
+        alone = _text_shape([text])[0]
+        assert np.array_equal(alone, batch[row])
+        words = max(np.expm1(batch[row, column["log_words"]]), 1)
+        stop = sum(w in stopwords() for w in _WORD.findall(text.lower()))
+        assert np.isclose(batch[row, column["stopword_ratio"]], stop / words)
+        url = ("." in text or "@" in text) and _URL_OR_EMAIL.search(text) is not None
+        assert batch[row, column["has_url_or_email"]] == url
+        assert batch[row, column["has_separator"]] == (_SEPARATOR.search(text) is not None)
