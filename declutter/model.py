@@ -4,15 +4,16 @@ A *sample* is a document (a list of :class:`~declutter.paragraph.Paragraph`) and
 the sequence of its paragraph labels, as in sequence-labelling estimators. Two stages:
 
 1. a linear model (logistic loss, SGD) over hashed words, hashed DOM tokens and shape features
-   gives every paragraph a probability per category;
+   (one-hot quantile bins) gives every paragraph a probability per category;
 2. a second model sees each paragraph's shape and its own and its neighbours' first-stage
-   probabilities (boilerplate comes in runs) and makes the final call: gradient boosting for
-   HTML, a logistic regression for plain text. It is trained on out-of-fold first-stage
-   probabilities so it learns how far to trust them.
+   probabilities (boilerplate comes in runs) and makes the final call, one for HTML and one for
+   plain text (gradient boosting unless ``second_stage`` says otherwise). It is trained on
+   out-of-fold first-stage probabilities so it learns how far to trust them.
 """
 
 from __future__ import annotations
 
+import warnings
 from typing import Sequence
 
 import numpy as np
@@ -23,7 +24,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.model_selection import GroupKFold, KFold
 from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
+from sklearn.preprocessing import KBinsDiscretizer, StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
 from declutter.categories import ARTICLE
@@ -45,6 +46,7 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         linear_epochs: int = 8,
         linear_runs: int = 3,
         context_window: int = 3,
+        shape_bins: int = 8,  # standardised shape columns instead had weights past 100 and unstable builds
         second_stage: str = "boosting",
         boosting_iterations: int = 100,
         folds: int = 3,
@@ -58,6 +60,7 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         self.linear_epochs = linear_epochs
         self.linear_runs = linear_runs
         self.context_window = context_window
+        self.shape_bins = shape_bins
         self.second_stage = second_stage
         self.boosting_iterations = boosting_iterations
         self.folds = folds
@@ -86,7 +89,10 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         self.featurizer_ = Featurizer(self.settings)
         lexical = self.featurizer_.lexical(X)
         shape = shape_matrix(X)
-        self.scaler_ = StandardScaler().fit(shape)
+        with warnings.catch_warnings():  # constant and two-valued columns get fewer bins, with a warning
+            warnings.simplefilter("ignore", UserWarning)
+            binner = KBinsDiscretizer(n_bins=self.shape_bins, encode="onehot", strategy="quantile", subsample=200_000, random_state=self.random_state).fit(shape)
+        self.shape_edges_ = [edges[1:-1] for edges in binner.bin_edges_]
         first = self._first_input(lexical, shape)
 
         # Out-of-fold first-stage probabilities: the second stage must see honest inputs.
@@ -225,8 +231,21 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
 
     # -- inputs of each stage ------------------------------------------------------------
     def _first_input(self, lexical: sp.csr_matrix, shape: np.ndarray) -> sp.csr_matrix:
-        scaled = ((shape - self.scaler_.mean_) / self.scaler_.scale_).astype(np.float32)  # transform() without its per-call checks
-        return sp.hstack([lexical, sp.csr_matrix(scaled)], format="csr")
+        return sp.hstack([lexical, self._binned_shape(shape)], format="csr")
+
+    def _binned_shape(self, shape: np.ndarray) -> sp.csr_matrix:
+        """One-hot quantile bins of every shape column, scaled to unit rows as the hashed parts
+        are: the linear stage learns each column's non-linear effect (a short line is boilerplate,
+        a very short one even more so) with bounded weights. ``KBinsDiscretizer``'s transform
+        without its per-call checks, which cost more than the first stage itself."""
+        sizes = np.array([len(e) + 1 for e in self.shape_edges_])
+        offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+        codes = np.column_stack([np.searchsorted(e, shape[:, j], side="right") for j, e in enumerate(self.shape_edges_)])
+        n = shape.shape[0]
+        columns = (codes + offsets).ravel()
+        indptr = np.arange(0, n * len(sizes) + 1, len(sizes))
+        value = np.float32(1 / np.sqrt(len(sizes)))  # unit-length rows, as the hashed parts have
+        return sp.csr_matrix((np.full(len(columns), value), columns, indptr), shape=(n, int(sizes.sum())))
 
     def _context(self, proba: np.ndarray, sizes: np.ndarray, shape: np.ndarray) -> np.ndarray:
         """Each paragraph's own, previous, next, windowed, document-mean and running-maximum

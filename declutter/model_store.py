@@ -18,7 +18,7 @@ import sklearn
 
 from declutter.categories import LABELS
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: shape columns in quantile bins (shape_edges_) instead of standardised
 MODEL_FILE = "model.joblib"
 MANIFEST_FILE = "manifest.json"
 _PACKAGE = Path(__file__).resolve().parent
