@@ -129,7 +129,7 @@ def write_model_card(path: Path, manifest: dict) -> None:
         f"- `training_data/`: documents written by the declutter team ({views.get('written-text', 0)} text views and "
         f"{views.get('written-html', 0)} labelled HTML pages used for training, {HELD_OUT_PERCENT} % of documents held out by id "
         "for the scores below), in English, German, French, Spanish and Russian (and a few dozen Italian, Portuguese, Polish, "
-        "Ukrainian, Dutch, Turkish, Czech, Swedish and Romanian ones, four each in Chinese, Japanese, Korean, Arabic, Hindi, "
+        "Ukrainian, Dutch, Turkish, Czech, Swedish and Romanian ones, four to six each in Chinese, Japanese, Korean, Arabic, Hindi, "
         "Indonesian and Vietnamese), with every boilerplate category and hard negatives. The `core_*` files are composed from pools "
         "of team-written sentences (`scripts/team_data/`), so their held-out documents share sentences with training "
         "ones; the `written_*` and `html_*` files are written document by document. Scores are given for both and for "
