@@ -26,10 +26,12 @@ def test_text_shape_columns_follow_their_regex_definitions_whatever_the_batch(se
     from declutter.features import SHAPE_FEATURES, _SEPARATOR, _URL_OR_EMAIL, _WORD, _text_shape, stopwords
 
     texts = [p.text for p in segment_html(seed_page)] + [
-        "", " ", "İstanbul: THE mayor and the council", "a\x00the of", "ΟΔΟΣ the", "😀the and 😀",
+        "", " ", "İstanbul: THE mayor and the council", "ΟΔΟΣ the", "😀the and 😀", "of the\nand\tthe",
         "• item one", "Home | News | Sport", "See https://example.org/x", "HTTPS://X", "mail us: desk@paper.test",
         "www.Example.COM is the site", "Prices 3.50/kg", "— Maya",
     ]
+    texts_with_nul = ["a\x00the of", "the end"]  # a NUL inside a text: the batch is counted text by text
+    assert np.array_equal(_text_shape(texts_with_nul)[0], _text_shape(texts_with_nul[:1])[0])
     column = {name: SHAPE_FEATURES.index(name) for name in ("stopword_ratio", "has_url_or_email", "has_separator", "log_words")}
     batch = _text_shape(texts)
     for row, text in enumerate(texts):
