@@ -13,7 +13,6 @@ the sequence of its paragraph labels, as in sequence-labelling estimators. Two s
 
 from __future__ import annotations
 
-import warnings
 from typing import Sequence
 
 import numpy as np
@@ -24,7 +23,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.model_selection import GroupKFold, KFold
 from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import KBinsDiscretizer, StandardScaler
+from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
 from declutter.categories import ARTICLE
@@ -89,10 +88,7 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         self.featurizer_ = Featurizer(self.settings)
         lexical = self.featurizer_.lexical(X)
         shape = shape_matrix(X)
-        with warnings.catch_warnings():  # constant and two-valued columns get fewer bins, with a warning
-            warnings.simplefilter("ignore", UserWarning)
-            binner = KBinsDiscretizer(n_bins=self.shape_bins, encode="onehot", strategy="quantile", subsample=200_000, random_state=self.random_state).fit(shape)
-        self.shape_edges_ = [edges[1:-1] for edges in binner.bin_edges_]
+        self.shape_edges_ = [_bin_edges(column, self.shape_bins) for column in shape.T]
         first = self._first_input(lexical, shape)
 
         # Out-of-fold first-stage probabilities: the second stage must see honest inputs.
@@ -236,8 +232,8 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
     def _binned_shape(self, shape: np.ndarray) -> sp.csr_matrix:
         """One-hot quantile bins of every shape column, scaled to unit rows as the hashed parts
         are: the linear stage learns each column's non-linear effect (a short line is boilerplate,
-        a very short one even more so) with bounded weights. ``KBinsDiscretizer``'s transform
-        without its per-call checks, which cost more than the first stage itself."""
+        a very short one even more so) with bounded weights. Values must be finite (shape
+        features are)."""
         sizes = np.array([len(e) + 1 for e in self.shape_edges_])
         offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
         codes = np.column_stack([np.searchsorted(e, shape[:, j], side="right") for j, e in enumerate(self.shape_edges_)])
@@ -271,6 +267,22 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
             )
         neighbours = np.vstack(blocks) if blocks else np.zeros((0, 7 * proba.shape[1]), dtype=np.float32)
         return np.hstack([neighbours, shape]).astype(np.float32)
+
+
+def _bin_edges(column: np.ndarray, n_bins: int) -> np.ndarray:
+    """Inner edges that cut ``column`` into about ``n_bins`` bins of equal mass, each edge half-way
+    between two observed values. A column with at most ``n_bins`` values gets one bin per value,
+    and a value that fills several quantiles gets a bin of its own: ``KBinsDiscretizer``'s
+    quantile bins collapse a yes/no flag, or a mostly-zero column such as link density, into
+    one bin that says nothing."""
+    column = column.astype(np.float64)  # midpoints of neighbouring float32 values can round onto one of them
+    values = np.unique(column)
+    if len(values) <= n_bins:
+        return (values[:-1] + values[1:]) / 2
+    quantiles = np.quantile(column, np.linspace(0, 1, n_bins + 1)[1:-1])
+    above = np.searchsorted(values, quantiles, side="right")  # first observed value above each quantile
+    above = np.unique(above[above < len(values)])
+    return (values[above - 1] + values[above]) / 2
 
 
 def _linear_stage():

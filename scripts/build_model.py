@@ -112,7 +112,7 @@ def write_model_card(path: Path, manifest: dict) -> None:
         "tokens (tag, class and id tokens of the block and its ancestors) and language-agnostic shape features (length,",
         "punctuation, capitals, digits, URLs, stopword ratio from jusText's stoplists of 20 languages, sentence shape,",
         "position, link density, how much long link-free text the parent and grandparent hold, sibling blocks, distance",
-        f"to the densest container; each cut into {manifest['params'].get('shape_bins', 8)} one-hot quantile bins); then a second stage over each paragraph's shape and its own and its neighbours'",
+        f"to the densest container; each cut into up to {manifest['params'].get('shape_bins', 8)} one-hot bins of equal mass for the first stage, a flag into its two values); then a second stage over each paragraph's shape and its own and its neighbours'",
         "first-stage probabilities (previous, next, windows of 3, document mean, running maximum from the start) —",
         "one histogram gradient boosting model per input kind (HTML, plain text) decides article or not, and a",
         "multinomial logistic regression over the same inputs names the kind of boilerplate — trained on out-of-fold",
