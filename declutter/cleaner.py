@@ -19,6 +19,7 @@ import numpy as np
 
 from declutter.categories import ARTICLE, check_label
 from declutter.decode import decode_bytes, looks_like_html
+from declutter.drop_rule import DropRule, word_counts
 from declutter.model_store import load_model
 from declutter.paragraph import Paragraph
 from declutter.segment import segment_html, segment_text
@@ -148,23 +149,15 @@ class Cleaner:
         """Decode and split ``document`` into paragraphs (no model involved)."""
         return segment_document(document, format, self.max_bytes, self.max_paragraphs)
 
-    def drop_threshold(self, format: str) -> float:
-        """How sure the model must be that a paragraph is boilerplate before it is dropped."""
-        return float(self.manifest.get("drop_thresholds", {}).get(format, 0.5))
-
-    @property
-    def named_threshold(self) -> float:
-        """A paragraph is also dropped when the named boilerplate kinds (all but ``other``)
-        together are at least this likely: they are learned from clean labels, ``other`` from
-        labels aligned with real pages' gold text."""
-        return float(self.manifest.get("named_threshold", 0.75))
+    def drop_rule(self, format: str) -> DropRule:
+        """When a paragraph of ``format`` (html or text) is dropped: the rule in the model's manifest."""
+        return DropRule.from_manifest(self.manifest, format)
 
     def decide(self, documents: Sequence[TaggedDocument]) -> None:
         """Fill label, probability and kept of every paragraph, predicting all at once.
 
-        A paragraph is dropped when the probabilities of the categories not kept add up to the
-        format's drop threshold, or the named boilerplate kinds reach ``named_threshold``; its
-        label is then the likeliest of those, else the likeliest kept category."""
+        A paragraph is dropped when its format's :class:`DropRule` says so; its label is then the
+        likeliest category not kept, else the likeliest kept category."""
         proba, _ = self.model.predict_proba_flat(documents)
         if not len(proba):
             return
@@ -173,15 +166,17 @@ class Cleaner:
         named_columns = ~kept_columns & (classes != "other")
         drop_mass = proba[:, ~kept_columns].sum(axis=1)
         named_mass = proba[:, named_columns].sum(axis=1)
+        words = word_counts(p.text for doc in documents for p in doc)
         best_kept = np.where(kept_columns, proba, -1).argmax(axis=1)
         best_dropped = np.where(~kept_columns, proba, -1).argmax(axis=1)
+        rules = {format: self.drop_rule(format) for format in ("html", "text")}
         start = 0
         for doc in documents:
-            threshold = self.drop_threshold(getattr(doc, "format", "text"))
-            for r, paragraph in enumerate(doc, start):
-                dropped = bool(drop_mass[r] >= threshold or named_mass[r] >= self.named_threshold)
-                column = best_dropped[r] if dropped else best_kept[r]
+            rows = slice(start, start + len(doc))
+            dropped = rules[getattr(doc, "format", "text")].drops(drop_mass[rows], named_mass[rows], words[rows])
+            for r, paragraph, drop in zip(range(start, start + len(doc)), doc, dropped):
+                column = best_dropped[r] if drop else best_kept[r]
                 paragraph.label = str(classes[column])
                 paragraph.probability = float(proba[r, column])
-                paragraph.kept = not dropped
+                paragraph.kept = not drop
             start += len(doc)

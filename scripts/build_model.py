@@ -13,10 +13,12 @@ import argparse
 import hashlib
 import json
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from declutter.drop_rule import DropRule, word_counts
 from declutter.dataset import data_files, held_out, read_documents
 from declutter.evaluate import evaluate, format_report, token_scores
 from declutter.model_store import DEFAULT_MODEL_HASH_FILE, MODEL_FILE, save_model, sha256_of
@@ -25,57 +27,81 @@ from declutter.training import train
 ROOT = Path(__file__).resolve().parent.parent
 HELD_OUT_PERCENT = 15
 CALIBRATION_PERCENT = 10  # of WCXB training domains: chooses the drop thresholds, not trained on
-THRESHOLDS = np.round(np.arange(0.5, 0.99, 0.025), 3)
-MAX_RECALL_LOSS = 0.01
-NAMED_THRESHOLD = 0.75  # see Cleaner.named_threshold; 0.5 dropped the last lines of plain articles
-F1_SLACK = 0.005  # plain text: drop boilerplate only while recall stays within this
+MAX_RECALL_LOSS = 0.01  # plain text: drop boilerplate only while token recall stays within this
+F1_SLACK = 0.005  # HTML: the rule that leaks least among those within this of the best token F1
+NAMED_THRESHOLD = 0.75  # see DropRule.named_threshold; 0.5 dropped the last lines of plain articles
+RULE_GRID = [
+    DropRule(float(threshold), short_threshold, short_words, NAMED_THRESHOLD)
+    for threshold in np.round(np.arange(0.5, 0.99, 0.05), 2)
+    for short_threshold in (0.1, 0.2, 0.3, 0.4, 0.5)
+    for short_words in (0, 5, 10, 15, 20, 30)
+    if short_threshold <= threshold and (short_words or short_threshold == threshold)
+]
 
 
-def token_curve(model, documents, thresholds=THRESHOLDS, gold_texts: dict[str, str] | None = None) -> list[dict]:
-    """Token precision / recall / F1 of the kept text against the gold article paragraphs (or
-    ``gold_texts[doc.id]`` where given), for every drop threshold (P(boilerplate) needed to drop
-    a paragraph)."""
-    proba = model.predict_proba(
-        [d.unlabelled() for d in documents]
-    )
-    classes = np.asarray(model.classes_)
-    article = list(classes).index("article")
-    named = (classes != "article") & (classes != "other")
-    curve = []
-    for threshold in [None, *thresholds]:
-        scores = []
-        for doc, p in zip(documents, proba):
-            named_mass = p[:, named].sum(axis=1)
-            kept = np.ones(len(doc.paragraphs), bool) if threshold is None else ((1 - p[:, article]) < threshold) & (named_mass < NAMED_THRESHOLD)
-            predicted = "\n".join(par.text for par, k in zip(doc.paragraphs, kept) if k)
-            gold = (gold_texts or {}).get(doc.id) or "\n".join(par.text for par in doc.paragraphs if par.label == "article")
-            scores.append(token_scores(predicted, gold))
-        precision, recall, f1 = np.mean(scores, axis=0)
-        curve.append({"threshold": threshold, "precision": precision, "recall": recall, "f1": f1})
-    return curve
+@dataclass
+class PageTruth:
+    """What a calibration page should give: WCXB's gold ``main_content`` and its ``without``
+    snippets (boilerplate that must not appear in the output)."""
+
+    main_content: str
+    without: list[str]
 
 
-def choose_thresholds(model, calibration_text, calibration_html, gold_texts: dict[str, str]) -> dict:
-    """HTML: the lowest threshold whose token F1 is within F1_SLACK of the best (where F1 is
-    flat, prefer dropping more: leaked boilerplate costs users more than F1 shows). Text (mostly
-    article already): the lowest threshold that keeps token recall of the page's whole gold text
-    (``gold_texts``: WCXB's ``main_content``, what users lose) within MAX_RECALL_LOSS of keeping
-    everything."""
-    html_curve = token_curve(model, calibration_html)[1:]
-    best = max(c["f1"] for c in html_curve)
-    html = next(c["threshold"] for c in html_curve if c["f1"] >= best - F1_SLACK)
-    text_curve = token_curve(model, calibration_text, gold_texts=gold_texts)
-    baseline = text_curve[0]["recall"]
-    text = next((c["threshold"] for c in text_curve[1:] if c["recall"] >= baseline - MAX_RECALL_LOSS), float(THRESHOLDS[-1]))
-    print(f"drop thresholds: html {html}, text {text} (text recall as is {baseline:.3f})", flush=True)
-    return {"html": float(html), "text": float(text)}
-
-
-def main_content_by_id(wcxb: Path, documents) -> dict[str, str]:
-    """WCXB's gold ``main_content`` for converted documents (ids ``wcxb-<file>[-view]``)."""
+def page_truths(wcxb: Path, documents) -> dict[str, PageTruth]:
+    """The truth of converted WCXB documents (ids ``wcxb-<file>[-view]``)."""
     from convert_wcxb import ground_truth, main_content
 
-    return {d.id: main_content(ground_truth(wcxb, d.id.split("-")[1])) for d in documents}
+    truths = {}
+    for d in documents:
+        truth = ground_truth(wcxb, d.id.split("-")[1])
+        without = truth.get("without") or (truth.get("ground_truth") or {}).get("without") or []
+        truths[d.id] = PageTruth(main_content(truth), [" ".join(s.split()) for s in without if s.strip()])
+    return truths
+
+
+def rule_scores(model, documents, truths: dict[str, PageTruth], rules=RULE_GRID) -> list[dict]:
+    """For every rule: token precision / recall / F1 of the kept text against ``main_content``
+    (averaged over pages) and the share of ``without`` snippets that leak into it; first the
+    scores of keeping everything (rule ``None``)."""
+    proba = model.predict_proba([d.unlabelled() for d in documents])
+    classes = np.asarray(model.classes_)
+    boilerplate = [1 - p[:, list(classes).index("article")] for p in proba]
+    named = [p[:, (classes != "article") & (classes != "other")].sum(axis=1) for p in proba]
+    words = [word_counts(par.text for par in doc.paragraphs) for doc in documents]
+    total_without = sum(len(truths[d.id].without) for d in documents)
+    results = []
+    for rule in [None, *rules]:
+        scores, leaked = [], 0
+        for doc, b, n, w in zip(documents, boilerplate, named, words):
+            kept = np.ones(len(b), bool) if rule is None else ~rule.drops(b, n, w)
+            output = "\n".join(par.text for par, k in zip(doc.paragraphs, kept) if k)
+            truth = truths[doc.id]
+            scores.append(token_scores(output, truth.main_content))
+            normal = " ".join(output.split())
+            leaked += sum(snippet in normal for snippet in truth.without)
+        precision, recall, f1 = np.mean(scores, axis=0)
+        leak = leaked / total_without if total_without else 0.0
+        results.append({"rule": rule, "precision": precision, "recall": recall, "f1": f1, "leak": leak})
+    return results
+
+
+def choose_drop_rules(model, calibration_text, calibration_html, truths: dict[str, PageTruth]) -> dict[str, DropRule]:
+    """The rule per format that leaks least on the calibration pages while it keeps the story:
+    HTML, token F1 within F1_SLACK of the best rule's; plain text (mostly article already),
+    token recall within MAX_RECALL_LOSS of keeping everything. Ties go to the higher F1 / recall."""
+    html = rule_scores(model, calibration_html, truths)[1:]
+    best = max(r["f1"] for r in html)
+    html_rule = min((r for r in html if r["f1"] >= best - F1_SLACK), key=lambda r: (r["leak"], -r["f1"]))
+    text = rule_scores(model, calibration_text, truths)
+    as_is, text = text[0], text[1:]
+    text_rule = min((r for r in text if r["recall"] >= as_is["recall"] - MAX_RECALL_LOSS), key=lambda r: (r["leak"], -r["recall"]), default=None)
+    text_rule = text_rule or {"rule": DropRule(0.95, 0.95, 0, NAMED_THRESHOLD)}
+    for name, chosen in (("html", html_rule), ("text", text_rule)):
+        figures = ", ".join(f"{k} {chosen[k]:.3f}" for k in ("f1", "recall", "leak") if k in chosen)
+        print(f"drop rule, {name}: {chosen['rule']} ({figures})", flush=True)
+    print(f"text kept as is: recall {as_is['recall']:.3f}, leak {as_is['leak']:.3f}", flush=True)
+    return {"html": html_rule["rule"], "text": text_rule["rule"]}
 
 
 def _category_table(report: dict) -> str:
@@ -90,6 +116,13 @@ def _category_table(report: dict) -> str:
                 f"precision {t['precision']:.3f}, recall {t['recall']:.3f}, F1 {t['f1']:.3f} "
                 f"over {report['documents']} documents and {report['paragraphs']} paragraphs.")
     return "\n".join(rows)
+
+
+def _drop_rules_text(manifest: dict) -> str:
+    rules = {f: DropRule.from_manifest(manifest, f) for f in ("html", "text")}
+    return "; ".join(
+        f"{f}: {r.threshold}, {r.short_threshold} up to {r.short_words} words, named {r.named_threshold}" for f, r in rules.items()
+    )
 
 
 def write_model_card(path: Path, manifest: dict) -> None:
@@ -118,11 +151,12 @@ def write_model_card(path: Path, manifest: dict) -> None:
         "multinomial logistic regression over the same inputs names the kind of boilerplate — trained on out-of-fold",
         "first-stage probabilities with folds split by site.",
         "",
-        f"Categories: {', '.join(manifest['categories'])}. Drop thresholds (probability of boilerplate needed to drop a",
-        f"paragraph): {manifest['drop_thresholds']}; a paragraph is also dropped when the named kinds (all but `other`) "
-        f"together reach {manifest.get('named_threshold', 0.5)}. Thresholds chosen on the article pages of a calibration part of WCXB's training domains "
-        "(text: the lowest threshold that keeps token recall within one point of keeping everything, because text that",
-        "reaches declutter is usually an extractor's output and mostly article).",
+        f"Categories: {', '.join(manifest['categories'])}. Drop rules (`declutter.drop_rule.DropRule`: the probability of",
+        "boilerplate needed to drop a paragraph, another one for short paragraphs, and the probability of the named kinds",
+        f"(all but `other`) that drops one whatever its length): {_drop_rules_text(manifest)}. Chosen on the article pages",
+        "of a calibration part of WCXB's training domains as the rule that leaks the fewest `without` snippets while",
+        "HTML keeps its token F1 within half a point of the best rule's and plain text (usually an extractor's output,",
+        "mostly article already) keeps its token recall within one point of keeping everything.",
         "",
         "## Training data",
         "",
@@ -229,7 +263,7 @@ def main() -> None:
     params = {name: _number(value) for name, value in (p.split("=", 1) for p in args.param)}
     model, facts = train(team_train + wcxb_train, second_stage=args.second_stage, **params)
     print(f"trained in {time.time() - started:.0f} s", flush=True)
-    thresholds = choose_thresholds(model, calibration_text, calibration_html, main_content_by_id(args.wcxb, calibration_text))
+    drop_rules = choose_drop_rules(model, calibration_text, calibration_html, page_truths(args.wcxb, calibration))
 
     written_test = [d for d in team_test if not d.id.startswith("core-")]
     held = {
@@ -241,7 +275,7 @@ def main() -> None:
     metrics = {name: evaluate(model, docs) for name, docs in held.items() if docs}
     for name, report in metrics.items():
         print(f"\n== {name} ==\n{format_report(report)}", flush=True)
-    save_model(model, args.output, metrics=metrics, drop_thresholds=thresholds, named_threshold=NAMED_THRESHOLD, **facts)
+    save_model(model, args.output, metrics=metrics, drop_rules={k: r.to_dict() for k, r in drop_rules.items()}, **facts)
     shipped = args.output.resolve() == (ROOT / "models" / "default").resolve()
     if shipped:  # the package's record of the shipped model, and its card
         DEFAULT_MODEL_HASH_FILE.write_text(sha256_of(args.output / MODEL_FILE) + "\n")
