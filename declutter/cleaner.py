@@ -19,7 +19,7 @@ import numpy as np
 
 from declutter.categories import ARTICLE, check_label
 from declutter.decode import decode_bytes, looks_like_html
-from declutter.drop_rule import DropRule, word_counts
+from declutter.drop_rule import DropRule
 from declutter.model_store import load_model
 from declutter.paragraph import Paragraph
 from declutter.segment import segment_html, segment_text
@@ -166,14 +166,13 @@ class Cleaner:
         named_columns = ~kept_columns & (classes != "other")
         drop_mass = proba[:, ~kept_columns].sum(axis=1)
         named_mass = proba[:, named_columns].sum(axis=1)
-        words = word_counts(p.text for doc in documents for p in doc)
         best_kept = np.where(kept_columns, proba, -1).argmax(axis=1)
         best_dropped = np.where(~kept_columns, proba, -1).argmax(axis=1)
         rules = {format: self.drop_rule(format) for format in ("html", "text")}
         start = 0
         for doc in documents:
             rows = slice(start, start + len(doc))
-            dropped = rules[getattr(doc, "format", "text")].drops(drop_mass[rows], named_mass[rows], words[rows])
+            dropped = rules[getattr(doc, "format", "text")].drops(drop_mass[rows], named_mass[rows], [p.text for p in doc])
             for r, paragraph, drop in zip(range(start, start + len(doc)), doc, dropped):
                 column = best_dropped[r] if drop else best_kept[r]
                 paragraph.label = str(classes[column])

@@ -7,6 +7,7 @@ on) and stored in its manifest; the cleaner and the build both decide through :m
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Sequence
 
 import numpy as np
 
@@ -15,10 +16,13 @@ import numpy as np
 class DropRule:
     """Drop a paragraph when the probability that it is boilerplate (the categories not kept) reaches
     ``threshold`` — ``short_threshold`` for a paragraph of at most ``short_words`` words — or when
-    the named boilerplate kinds (all but ``other``) together reach ``named_threshold``.
+    the named boilerplate kinds (all but ``other``) together reach ``named_threshold``; but never
+    drop one of ``keep_chars`` characters or more.
 
     Short lines have a threshold of their own because the costs differ: dropping one loses the
     story a few words, while a leaked one ("Related: …", "Why trust us") is the junk a reader sees.
+    A paragraph of thousands of characters is text run together (an extractor's output without
+    line breaks, a page without block tags): dropping it drops the story with the junk.
     ``named_threshold``: named kinds are learned from clean hand-written labels, ``other`` from
     labels aligned with real pages' gold text."""
 
@@ -26,11 +30,16 @@ class DropRule:
     short_threshold: float = 0.5
     short_words: int = 0
     named_threshold: float = 0.75
+    keep_chars: int | None = None
 
-    def drops(self, boilerplate: np.ndarray, named: np.ndarray, words: np.ndarray) -> np.ndarray:
-        """Which paragraphs to drop, given per paragraph P(boilerplate), P(named kinds) and word count."""
-        limit = np.where(np.asarray(words) <= self.short_words, self.short_threshold, self.threshold)
-        return (np.asarray(boilerplate) >= limit) | (np.asarray(named) >= self.named_threshold)
+    def drops(self, boilerplate: np.ndarray, named: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+        """Which paragraphs to drop, given per paragraph P(boilerplate), P(named kinds) and its text."""
+        words = np.fromiter((len(t.split()) for t in texts), dtype=np.int64, count=len(texts))
+        limit = np.where(words <= self.short_words, self.short_threshold, self.threshold)
+        dropped = (np.asarray(boilerplate) >= limit) | (np.asarray(named) >= self.named_threshold)
+        if self.keep_chars is not None:
+            dropped &= np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) < self.keep_chars
+        return dropped
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -44,8 +53,3 @@ class DropRule:
             return cls(**rule)
         threshold = float(manifest.get("drop_thresholds", {}).get(format, 0.5))
         return cls(threshold, threshold, 0, float(manifest.get("named_threshold", 0.75)))
-
-
-def word_counts(texts) -> np.ndarray:
-    """Whitespace-separated words of each text, the unit of ``DropRule.short_words``."""
-    return np.fromiter((len(t.split()) for t in texts), dtype=np.int64)

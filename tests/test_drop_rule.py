@@ -5,24 +5,25 @@ from __future__ import annotations
 import numpy as np
 
 from declutter import Cleaner
-from declutter.drop_rule import DropRule, word_counts
+from declutter.drop_rule import DropRule
 
 
-def test_short_paragraphs_are_dropped_at_their_own_threshold():
+def test_short_paragraphs_are_dropped_at_their_own_threshold_and_long_ones_never():
     rule = DropRule(threshold=0.6, short_threshold=0.2, short_words=3, named_threshold=0.75)
     boilerplate = np.array([0.3, 0.3, 0.7, 0.1, 0.1])
     named = np.array([0.0, 0.0, 0.0, 0.0, 0.8])
-    words = word_counts(["Related: more", "A story line of more than three words.", "A longer line of boilerplate text.", "Close", "Long enough to be judged by the long threshold"])
-    assert words.tolist() == [2, 8, 6, 1, 9]
-    assert rule.drops(boilerplate, named, words).tolist() == [True, False, True, False, True]
+    texts = ["Related: more", "A story line of more than three words.", "A longer line of boilerplate text.", "Close", "Long enough to be judged by the long threshold"]
+    assert rule.drops(boilerplate, named, texts).tolist() == [True, False, True, False, True]
+    keeping_long = DropRule(0.6, 0.2, 3, 0.75, keep_chars=len(texts[2]))
+    assert keeping_long.drops(boilerplate, named, texts).tolist() == [True, False, False, False, False]
 
 
 def test_manifests_from_before_drop_rules_give_one_threshold_per_format():
     old = {"drop_thresholds": {"html": 0.55, "text": 0.7}, "named_threshold": 0.6}
     assert DropRule.from_manifest(old, "text") == DropRule(0.7, 0.7, 0, 0.6)
     assert DropRule.from_manifest({}, "html") == DropRule(0.5, 0.5, 0, 0.75)
-    new = {"drop_rules": {"html": DropRule(0.6, 0.2, 30, 0.75).to_dict()}}
-    assert DropRule.from_manifest(new, "html") == DropRule(0.6, 0.2, 30, 0.75)
+    new = {"drop_rules": {"html": DropRule(0.6, 0.2, 30, 0.75, 2000).to_dict()}}
+    assert DropRule.from_manifest(new, "html") == DropRule(0.6, 0.2, 30, 0.75, 2000)
 
 
 def test_cleaner_decides_by_the_rule_of_the_documents_format(cleaner, seed_text, seed_page):
