@@ -31,14 +31,14 @@ MAX_RECALL_LOSS = 0.01  # plain text: drop boilerplate only while token recall s
 F1_SLACK = 0.005  # HTML: the rule that leaks least among those within this of the best token F1
 NAMED_THRESHOLD = 0.75  # see DropRule.named_threshold; 0.5 dropped the last lines of plain articles
 KEEP_CHARS = 2000  # longer paragraphs: 75 of the 444,000 labelled ones (team's and WCXB's), two thirds of them story
-RULE_GRID = [
-    DropRule(float(threshold), short_threshold, short_words, NAMED_THRESHOLD, keep_chars)
+RULE_GRID = list(dict.fromkeys(  # every threshold alone, and with a lower one for short paragraphs
+    DropRule(float(threshold), short_threshold if short_words else float(threshold), short_words, NAMED_THRESHOLD, keep_chars)
     for keep_chars in (None, KEEP_CHARS)
     for threshold in np.round(np.arange(0.5, 0.99, 0.05), 2)
     for short_threshold in (0.1, 0.2, 0.3, 0.4, 0.5)
     for short_words in (0, 5, 10, 15, 20, 30)
-    if short_threshold <= threshold and (short_words or short_threshold == threshold)
-]
+    if short_threshold <= threshold
+))
 
 
 @dataclass
@@ -91,7 +91,8 @@ def rule_scores(model, documents, truths: dict[str, PageTruth], rules=RULE_GRID)
 def choose_drop_rules(model, calibration_text, calibration_html, truths: dict[str, PageTruth]) -> dict[str, DropRule]:
     """The rule per format that leaks least on the calibration pages while it keeps the story:
     HTML, token F1 within F1_SLACK of the best rule's; plain text (mostly article already),
-    token recall within MAX_RECALL_LOSS of keeping everything. Ties go to the higher F1 / recall.
+    token recall within MAX_RECALL_LOSS of keeping everything. Ties (a few hundred snippets leave
+    many) go to the higher F1 (HTML) or token precision (text: the rule that drops more).
 
     Plain text gets one threshold whatever the length: the pages here are an extractor's output,
     where long paragraphs are nearly all story, and a length rule chosen on them (drop short lines
@@ -102,7 +103,7 @@ def choose_drop_rules(model, calibration_text, calibration_html, truths: dict[st
     html_rule = min((r for r in html if r["f1"] >= best - F1_SLACK), key=lambda r: (r["leak"], -r["f1"]))
     text = rule_scores(model, calibration_text, truths, [r for r in RULE_GRID if not r.short_words])
     as_is, text = text[0], text[1:]
-    text_rule = min((r for r in text if r["recall"] >= as_is["recall"] - MAX_RECALL_LOSS), key=lambda r: (r["leak"], -r["recall"]), default=None)
+    text_rule = min((r for r in text if r["recall"] >= as_is["recall"] - MAX_RECALL_LOSS), key=lambda r: (r["leak"], -r["precision"]), default=None)
     text_rule = text_rule or {"rule": DropRule(0.95, 0.95, 0, NAMED_THRESHOLD)}
     for name, chosen in (("html", html_rule), ("text", text_rule)):
         figures = ", ".join(f"{k} {chosen[k]:.3f}" for k in ("f1", "recall", "leak") if k in chosen)
