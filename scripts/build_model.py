@@ -20,7 +20,7 @@ import numpy as np
 
 from declutter.drop_rule import DropRule
 from declutter.dataset import data_files, held_out, read_documents
-from declutter.evaluate import evaluate, format_report, token_scores
+from declutter.evaluate import evaluate, format_report
 from declutter.model_store import DEFAULT_MODEL_HASH_FILE, MODEL_FILE, save_model, sha256_of
 from declutter.training import train
 
@@ -44,48 +44,44 @@ RULE_GRID = list(dict.fromkeys(  # every threshold alone, and with a lower one f
 
 @dataclass
 class PageTruth:
-    """What a calibration page should give: WCXB's gold ``main_content`` and its ``without``
-    snippets (boilerplate that must not appear in the output)."""
+    """What a calibration page should give, as ``benchmark_quality.score`` reads it: WCXB's gold
+    ``main_content`` and its ``with`` / ``without`` snippets (text that must / must not appear)."""
 
-    main_content: str
-    without: list[str]
+    gold: str
+    with_snippets: list[str]
+    without_snippets: list[str]
 
 
 def page_truths(wcxb: Path, documents) -> dict[str, PageTruth]:
-    """The truth of converted WCXB documents (ids ``wcxb-<file>[-view]``)."""
-    from convert_wcxb import ground_truth, main_content
+    """The truth of converted WCXB documents (ids ``wcxb-<file>[-view]``); blank snippets left out."""
+    from convert_wcxb import ground_truth, main_content, snippets
 
     truths = {}
     for d in documents:
         truth = ground_truth(wcxb, d.id.split("-")[1])
-        without = truth.get("without") or (truth.get("ground_truth") or {}).get("without") or []
-        truths[d.id] = PageTruth(main_content(truth), [" ".join(s.split()) for s in without if s.strip()])
+        with_, without = ([s for s in snippets(truth, kind) if s.strip()] for kind in ("with", "without"))
+        truths[d.id] = PageTruth(main_content(truth), with_, without)
     return truths
 
 
 def rule_scores(model, documents, truths: dict[str, PageTruth], rules=RULE_GRID) -> list[dict]:
     """For every rule: token precision / recall / F1 of the kept text against ``main_content``
-    (averaged over pages) and the share of ``without`` snippets that leak into it; first the
-    scores of keeping everything (rule ``None``)."""
+    (averaged over pages) and the share of ``without`` snippets that leak into it, scored as the
+    benchmark scores them; first the scores of keeping everything (rule ``None``)."""
+    from benchmark_quality import score, summarise
+
     proba = model.predict_proba([d.unlabelled() for d in documents])
     classes = np.asarray(model.classes_)
     boilerplate = [1 - p[:, list(classes).index("article")] for p in proba]
     named = [p[:, (classes != "article") & (classes != "other")].sum(axis=1) for p in proba]
     texts = [[par.text for par in doc.paragraphs] for doc in documents]
-    total_without = sum(len(truths[d.id].without) for d in documents)
     results = []
     for rule in [None, *rules]:
-        scores, leaked = [], 0
+        rows = []
         for doc, b, n, w in zip(documents, boilerplate, named, texts):
             kept = np.ones(len(b), bool) if rule is None else ~rule.drops(b, n, w)
-            output = "\n".join(par.text for par, k in zip(doc.paragraphs, kept) if k)
-            truth = truths[doc.id]
-            scores.append(token_scores(output, truth.main_content))
-            normal = " ".join(output.split())
-            leaked += sum(snippet in normal for snippet in truth.without)
-        precision, recall, f1 = np.mean(scores, axis=0)
-        leak = leaked / total_without if total_without else 0.0
-        results.append({"rule": rule, "precision": precision, "recall": recall, "f1": f1, "leak": leak})
+            rows.append(score("\n".join(text for text, k in zip(w, kept) if k), truths[doc.id]))
+        results.append({"rule": rule, **summarise(rows)})
     return results
 
 

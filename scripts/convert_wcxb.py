@@ -32,6 +32,12 @@ def main_content(truth: dict) -> str:
     return (truth.get("ground_truth") or {}).get("main_content") or ""
 
 
+def snippets(truth: dict, kind: str) -> list[str]:
+    """A ground-truth record's ``with`` or ``without`` snippets (text the output must or must not
+    contain), at the top level or under ``ground_truth``."""
+    return truth.get(kind) or (truth.get("ground_truth") or {}).get(kind) or []
+
+
 def wcxb_pages(root: Path):
     """(file id, metadata, ground truth, html) for every page with a main text."""
     metadata = json.loads((root / "metadata.json").read_text())["files"]

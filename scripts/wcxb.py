@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from convert_wcxb import ground_truth, is_validation, main_content
+from convert_wcxb import ground_truth, is_validation, main_content, snippets
 
 ROOT = Path(__file__).resolve().parent.parent
 WCXB = ROOT.parent / "shared" / "data" / "wcxb-dev"
@@ -35,7 +35,6 @@ def pages(root: Path = WCXB, part: str = "validation") -> list[Page]:
         gold = main_content(truth)
         if not gold:
             continue
-        gt = truth.get("ground_truth") or {}
         html = gzip.open(root / "html" / f"{file_id}.html.gz").read().decode("utf-8", "replace")
-        out.append(Page(file_id, meta["domain"], meta["page_type"], html, gold, truth.get("with") or gt.get("with") or [], truth.get("without") or gt.get("without") or []))
+        out.append(Page(file_id, meta["domain"], meta["page_type"], html, gold, snippets(truth, "with"), snippets(truth, "without")))
     return out
