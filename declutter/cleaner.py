@@ -173,7 +173,7 @@ class Cleaner:
         for doc in documents:
             rows = slice(start, start + len(doc))
             dropped = rules[getattr(doc, "format", "text")].drops(drop_mass[rows], named_mass[rows], [p.text for p in doc])
-            for r, paragraph, drop in zip(range(start, start + len(doc)), doc, dropped):
+            for r, (paragraph, drop) in enumerate(zip(doc, dropped), start):
                 column = best_dropped[r] if drop else best_kept[r]
                 paragraph.label = str(classes[column])
                 paragraph.probability = float(proba[r, column])
