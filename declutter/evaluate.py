@@ -38,8 +38,13 @@ def evaluate(model, documents: Sequence[LabelledDocument], keep: frozenset[str] 
     flat = [str(label) for seq in predicted for label in seq]
     labels = sorted(set(gold) | set(flat), key=lambda c: (c != ARTICLE, c))
     precision, recall, f1, support = precision_recall_fscore_support(gold, flat, labels=labels, zero_division=0)
+    gold_array, removed = np.asarray(gold), np.array([label not in keep for label in flat])
     per_category = {
-        label: {"precision": float(p), "recall": float(r), "f1": float(f), "support": int(s)}
+        label: {
+            "precision": float(p), "recall": float(r), "f1": float(f), "support": int(s),
+            # whatever kind it is called: the share of this category's paragraphs the output drops
+            "removed": float(removed[gold_array == label].mean()) if s else 0.0,
+        }
         for label, p, r, f, s in zip(labels, precision, recall, f1, support)
     }
     tokens = np.array(
@@ -72,12 +77,16 @@ def format_report(report: dict) -> str:
     lines = [
         f"{report['documents']} documents, {report['paragraphs']} paragraphs, accuracy {report['accuracy']:.3f}",
         "",
-        f"{'category':<14}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>9}",
+        f"{'category':<14}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>9}{'removed':>9}",
     ]
     for label, s in report["per_category"].items():
-        lines.append(f"{label:<14}{s['precision']:>10.3f}{s['recall']:>10.3f}{s['f1']:>10.3f}{s['support']:>9}")
+        lines.append(f"{label:<14}{s['precision']:>10.3f}{s['recall']:>10.3f}{s['f1']:>10.3f}{s['support']:>9}{s['removed']:>9.3f}")
     kept = report["kept"]
-    lines += ["", f"kept paragraphs: precision {kept['precision']:.3f}, recall {kept['recall']:.3f}"]
+    lines += [
+        "removed: share of the category's paragraphs not kept in the output (recall counts only those named right)",
+        "",
+        f"kept paragraphs: precision {kept['precision']:.3f}, recall {kept['recall']:.3f}",
+    ]
     if report["tokens"]:
         t = report["tokens"]
         lines.append(f"tokens of the output vs gold: precision {t['precision']:.3f}, recall {t['recall']:.3f}, F1 {t['f1']:.3f}")

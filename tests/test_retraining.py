@@ -59,7 +59,11 @@ def test_train_then_evaluate_a_user_model(tmp_path):
     assert report["documents"] == 40
     assert report["per_category"]["article"]["precision"] > 0.5
     assert 0.5 < report["tokens"]["f1"] <= 1.0
-    assert len(report["confusion"]["matrix"]) == len(report["confusion"]["labels"])
+    labels, matrix = report["confusion"]["labels"], report["confusion"]["matrix"]
+    assert len(matrix) == len(labels)
+    for label, row in zip(labels, matrix):  # "removed": the share of the gold row predicted as any kind not kept
+        dropped = sum(count for predicted, count in zip(labels, row) if predicted != "article")
+        assert report["per_category"][label]["removed"] == dropped / sum(row)
 
 
 def test_stats_counts_the_team_data():
