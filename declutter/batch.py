@@ -45,6 +45,7 @@ class BatchOptions:
     max_bytes: int | None = 20_000_000
     max_paragraphs: int | None = 100_000
     site_repeats: int | None = None
+    threshold: float | None = None  # None: the model's calibrated drop rules
 
 
 @dataclass
@@ -93,7 +94,7 @@ def _init_worker(options: BatchOptions, repetition: SiteRepetition | None, paren
 
     threadpool_limits(1)
     _options, _repetition = options, repetition
-    _cleaner = Cleaner.load(options.model, trust=options.trust_model, keep=("article", *options.keep), max_bytes=options.max_bytes, max_paragraphs=options.max_paragraphs)
+    _cleaner = Cleaner.load(options.model, trust=options.trust_model, keep=("article", *options.keep), max_bytes=options.max_bytes, max_paragraphs=options.max_paragraphs, threshold=options.threshold)
 
 
 def _process_chunk(records: list[Record]) -> list[tuple[str, object]]:

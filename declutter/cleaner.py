@@ -96,18 +96,21 @@ class CleanResult:
 class Cleaner:
     """Tags paragraphs with a :class:`~declutter.model.ParagraphClassifier` and keeps the article."""
 
-    def __init__(self, model, keep: Iterable[str] = (ARTICLE,), max_bytes: int | None = DEFAULT_MAX_BYTES, max_paragraphs: int | None = DEFAULT_MAX_PARAGRAPHS, manifest: dict | None = None) -> None:
+    def __init__(self, model, keep: Iterable[str] = (ARTICLE,), max_bytes: int | None = DEFAULT_MAX_BYTES, max_paragraphs: int | None = DEFAULT_MAX_PARAGRAPHS, manifest: dict | None = None, threshold: float | None = None) -> None:
+        """``threshold``: drop a paragraph when P(boilerplate) reaches it, instead of the model's
+        calibrated rule per format (lower: purer article text; higher: less of the story lost)."""
         self.model = model
+        self.threshold_rule = None if threshold is None else DropRule.uniform(threshold)
         self.keep = frozenset(check_label(k) for k in keep) | {ARTICLE}
         self.max_bytes = max_bytes
         self.max_paragraphs = max_paragraphs
         self.manifest = manifest or {}
 
     @classmethod
-    def load(cls, path: str | Path | None = None, *, trust: bool = False, keep: Iterable[str] = (ARTICLE,), max_bytes: int | None = DEFAULT_MAX_BYTES, max_paragraphs: int | None = DEFAULT_MAX_PARAGRAPHS) -> "Cleaner":
+    def load(cls, path: str | Path | None = None, *, trust: bool = False, keep: Iterable[str] = (ARTICLE,), max_bytes: int | None = DEFAULT_MAX_BYTES, max_paragraphs: int | None = DEFAULT_MAX_PARAGRAPHS, threshold: float | None = None) -> "Cleaner":
         """The shipped model (``path=None``) or a model directory; see :func:`load_model`."""
         model, manifest = load_model(path, trust=trust)
-        return cls(model, keep=keep, max_bytes=max_bytes, max_paragraphs=max_paragraphs, manifest=manifest)
+        return cls(model, keep=keep, max_bytes=max_bytes, max_paragraphs=max_paragraphs, manifest=manifest, threshold=threshold)
 
     # -- one document ---------------------------------------------------------------------
     def tag(self, document: str | bytes, format: Format = "auto") -> TaggedDocument:
@@ -150,8 +153,9 @@ class Cleaner:
         return segment_document(document, format, self.max_bytes, self.max_paragraphs)
 
     def drop_rule(self, format: str) -> DropRule:
-        """When a paragraph of ``format`` (html or text) is dropped: the rule in the model's manifest."""
-        return DropRule.from_manifest(self.manifest, format)
+        """When a paragraph of ``format`` (html or text) is dropped: the ``threshold`` given, else
+        the rule in the model's manifest."""
+        return self.threshold_rule or DropRule.from_manifest(self.manifest, format)
 
     def decide(self, documents: Sequence[TaggedDocument]) -> None:
         """Fill label, probability and kept of every paragraph, predicting all at once.

@@ -20,15 +20,23 @@ def model_options(function):
     return click.option("--model", "model_path", type=click.Path(exists=True, path_type=Path), help="Model directory (default: the shipped model).")(function)
 
 
+def threshold_option(function):
+    return click.option(
+        "--threshold", type=click.FloatRange(0, 1), default=None,
+        help="Drop a paragraph when its probability of being boilerplate reaches this, whatever its length; "
+        "lower keeps purer article text, higher loses less of the story. Default: the model's calibrated rules.",
+    )(function)
+
+
 def format_option(function):
     return click.option("--format", "input_format", type=FORMATS, default="auto", show_default=True, help="Input kind; auto tells HTML from text.")(function)
 
 
-def _cleaner(model_path: Path | None, trust: bool, keep: tuple[str, ...] = ()):
+def _cleaner(model_path: Path | None, trust: bool, keep: tuple[str, ...] = (), threshold: float | None = None):
     from declutter.cleaner import Cleaner
 
     try:
-        return Cleaner.load(model_path, trust=trust, keep=(ARTICLE, *keep))
+        return Cleaner.load(model_path, trust=trust, keep=(ARTICLE, *keep), threshold=threshold)
     except ModelError as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -82,8 +90,9 @@ def main() -> None:
 @click.option("--max-paragraphs", type=click.IntRange(1), default=100_000, show_default=True, help="Records with more paragraphs than this fail with a clear reason.")
 @click.option("--site-repeats", type=click.IntRange(2), default=None, help="Drop paragraphs found on at least N documents of the same site (reads the input twice).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar, no per-record error lines.")
+@threshold_option
 @model_options
-def clean(inputs, output, input_format, output_format, keep, tags, id_field, text_field, html_field, url_field, stdin_jsonl, jobs, resume, fail_fast, errors, max_bytes, max_paragraphs, site_repeats, quiet, model_path, trust_model):
+def clean(inputs, output, input_format, output_format, keep, tags, id_field, text_field, html_field, url_field, stdin_jsonl, jobs, resume, fail_fast, errors, max_bytes, max_paragraphs, site_repeats, quiet, threshold, model_path, trust_model):
     """Clean documents: files, directories (recursive), JSONL, WARC, or stdin.
 
     \b
@@ -93,6 +102,7 @@ def clean(inputs, output, input_format, output_format, keep, tags, id_field, tex
       declutter clean scraped/ -o clean/ -j 2         # mirrored tree of .txt files
       declutter clean crawl.jsonl.gz --html-field html -o clean.jsonl --tags
       declutter clean crawl.warc.gz -o - --site-repeats 3
+      declutter clean article.txt --threshold 0.2    # only text the model is sure of
     """
     from declutter.batch import BatchOptions, run_batch
     from declutter.records import JsonlFields, kind_of, read_inputs
@@ -104,6 +114,7 @@ def clean(inputs, output, input_format, output_format, keep, tags, id_field, tex
         output=output, output_format=output_format, tags=tags, jobs=jobs, quiet=quiet, fail_fast=fail_fast,
         resume=resume, errors=errors, keep=keep, model=str(model_path) if model_path else None,
         trust_model=trust_model, format=input_format, max_bytes=max_bytes, max_paragraphs=max_paragraphs, site_repeats=site_repeats,
+        threshold=threshold,
     )
     stdin_kind = "jsonl" if stdin_jsonl else "document"
     if site_repeats and "-" in inputs:
@@ -146,8 +157,9 @@ def _count_documents(inputs: list[str], kind_of) -> int | None:
 @format_option
 @click.option("--output-format", "--as", "view", type=click.Choice(["table", "labels", "json"]), default="table", show_default=True, help="table: for reading; labels: the training format pre-filled by the model, to correct and train on.")
 @click.option("--width", type=int, default=80, show_default=True, help="Characters of text shown per paragraph in the table.")
+@threshold_option
 @model_options
-def tag(file, input_format, view, width, model_path, trust_model):
+def tag(file, input_format, view, width, threshold, model_path, trust_model):
     """Show every paragraph of FILE with its label and probability.
 
     \b
@@ -156,7 +168,7 @@ def tag(file, input_format, view, width, model_path, trust_model):
       declutter tag page.html --width 120
       declutter tag article.txt --output-format labels >> my_labels.jsonl
     """
-    cleaner = _cleaner(model_path, trust_model)
+    cleaner = _cleaner(model_path, trust_model, threshold=threshold)
     tagged = cleaner.tag(_read(file), input_format)
     if view == "labels":
         record = {
@@ -274,18 +286,20 @@ def stats(data):
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="The HTML report to write.")
 @format_option
 @click.option("--keep", multiple=True, type=BOILERPLATE_CHOICE, help="Also keep paragraphs of this category.")
+@threshold_option
 @model_options
-def review(files, output, input_format, keep, model_path, trust_model):
+def review(files, output, input_format, keep, threshold, model_path, trust_model):
     """Write one HTML page showing every paragraph coloured by category, removed ones struck through.
 
     \b
     Examples:
       declutter review article.txt page.html -o report.html
+      declutter review page.html -o report.html --threshold 0.2   # what a stricter cut drops
     """
     from declutter.review import render_review
     from declutter.writers import atomic_write
 
-    cleaner = _cleaner(model_path, trust_model, keep)
+    cleaner = _cleaner(model_path, trust_model, keep, threshold)
     documents = []
     for file in files:
         try:

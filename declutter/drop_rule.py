@@ -41,6 +41,14 @@ class DropRule:
             dropped &= np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) < self.keep_chars
         return dropped
 
+    @classmethod
+    def uniform(cls, threshold: float) -> "DropRule":
+        """Drop a paragraph, of any length, when P(boilerplate) reaches ``threshold``: the single knob
+        a user turns for more precision (lower) or more recall (higher) than the calibrated rule."""
+        if not 0.0 <= threshold <= 1.0:
+            raise ValueError(f"threshold must be between 0 and 1, not {threshold}")
+        return cls(threshold, threshold, 0, threshold)  # named mass never exceeds boilerplate mass
+
     def to_dict(self) -> dict:
         return asdict(self)
 

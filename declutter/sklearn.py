@@ -18,19 +18,20 @@ class DeclutterTransformer(TransformerMixin, BaseEstimator):
     Nothing is learned from ``X``: ``fit`` loads the model (the shipped one unless ``model``
     names a directory, which then needs ``trust_model=True``)."""
 
-    def __init__(self, model: str | None = None, trust_model: bool = False, keep: tuple[str, ...] = (ARTICLE,), format: str = "auto", on_error: str = "raise") -> None:
+    def __init__(self, model: str | None = None, trust_model: bool = False, keep: tuple[str, ...] = (ARTICLE,), format: str = "auto", on_error: str = "raise", threshold: float | None = None) -> None:
         self.model = model
         self.trust_model = trust_model
         self.keep = keep
         self.format = format
         self.on_error = on_error
+        self.threshold = threshold
 
     def fit(self, X: Iterable | None = None, y=None):
         from declutter.cleaner import Cleaner
 
         if self.on_error not in ("raise", "empty"):
             raise ValueError("on_error must be 'raise' or 'empty'")
-        self.cleaner_ = Cleaner.load(self.model, trust=self.trust_model, keep=self.keep)
+        self.cleaner_ = Cleaner.load(self.model, trust=self.trust_model, keep=self.keep, threshold=self.threshold)
         return self
 
     def transform(self, X: Iterable) -> list[str]:

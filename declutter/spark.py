@@ -20,12 +20,12 @@ _CLEANERS: dict = {}  # per Python worker process: (model, trust, keep) -> Clean
 LOAD_LOG_VARIABLE = "DECLUTTER_SPARK_LOAD_LOG"  # if set, each model load appends "pid" to this file
 
 
-def _cleaner(model: str | None, trust: bool, keep: tuple[str, ...], max_bytes: int | None):
-    key = (model, trust, keep, max_bytes)
+def _cleaner(model: str | None, trust: bool, keep: tuple[str, ...], max_bytes: int | None, threshold: float | None = None):
+    key = (model, trust, keep, max_bytes, threshold)
     if key not in _CLEANERS:
         from declutter.cleaner import Cleaner
 
-        _CLEANERS[key] = Cleaner.load(model, trust=trust, keep=keep, max_bytes=max_bytes)
+        _CLEANERS[key] = Cleaner.load(model, trust=trust, keep=keep, max_bytes=max_bytes, threshold=threshold)
         log = os.environ.get(LOAD_LOG_VARIABLE)
         if log:
             with open(log, "a", encoding="utf-8") as handle:
@@ -33,9 +33,10 @@ def _cleaner(model: str | None, trust: bool, keep: tuple[str, ...], max_bytes: i
     return _CLEANERS[key]
 
 
-def clean_column(df, input_col: str = "text", output_col: str = "clean_text", *, format: str = "auto", tags: bool = False, keep: tuple[str, ...] = (), model: str | None = None, trust_model: bool = False, error_col: str = "declutter_error", batch_size: int = 64, max_bytes: int | None = 20_000_000):
+def clean_column(df, input_col: str = "text", output_col: str = "clean_text", *, format: str = "auto", tags: bool = False, keep: tuple[str, ...] = (), model: str | None = None, trust_model: bool = False, error_col: str = "declutter_error", batch_size: int = 64, max_bytes: int | None = 20_000_000, threshold: float | None = None):
     """``df`` with ``output_col`` (clean text), ``error_col`` and, with ``tags``, ``{output_col}_tags``
-    (a JSON array of every paragraph's text, label, probability and kept)."""
+    (a JSON array of every paragraph's text, label, probability and kept). ``threshold``: see
+    :class:`~declutter.cleaner.Cleaner`."""
     import pandas as pd
     from pyspark.sql.types import StringType, StructField, StructType
 
@@ -46,7 +47,7 @@ def clean_column(df, input_col: str = "text", output_col: str = "clean_text", *,
     schema = StructType(list(df.schema.fields) + added)
 
     def clean_batches(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
-        cleaner = _cleaner(model, trust_model, keep_labels, max_bytes)
+        cleaner = _cleaner(model, trust_model, keep_labels, max_bytes, threshold)
         for frame in batches:
             texts, errors, tag_lists = [], [], []
             values = frame[input_col].tolist()

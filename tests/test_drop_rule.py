@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
+from click.testing import CliRunner
 
 from declutter import Cleaner
+from declutter.cli import main
 from declutter.drop_rule import DropRule
 
 
@@ -35,3 +38,31 @@ def test_cleaner_decides_by_the_rule_of_the_documents_format(cleaner, seed_text,
     assert [p.kept for p in text] == [len(p.text.split()) > 12 for p in text]
     assert any(not p.kept for p in text) and any(p.kept for p in text)
     assert all(p.kept for p in edited.tag(seed_page, format="html"))
+
+
+def test_a_threshold_given_by_the_user_replaces_the_calibrated_rules(cleaner, seed_page):
+    """The API, the CLI and every format drop exactly the paragraphs whose P(boilerplate) reaches it."""
+    document = cleaner.segment(seed_page, format="html")
+    proba, _ = cleaner.model.predict_proba_flat([document])
+    boilerplate = 1 - proba[:, list(cleaner.model.classes_).index("article")]
+    kept_by_threshold = {}
+    for threshold in (0.02, 0.5, 0.98):
+        tagged = Cleaner(cleaner.model, manifest=cleaner.manifest, threshold=threshold).tag(seed_page, format="html")
+        assert [p.kept for p in tagged] == (boilerplate < threshold).tolist()
+        kept_by_threshold[threshold] = sum(p.kept for p in tagged)
+    assert kept_by_threshold[0.02] <= kept_by_threshold[0.5] < kept_by_threshold[0.98]
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        DropRule.uniform(1.5)
+
+
+def test_the_cli_threshold_keeps_less_when_lower(tmp_path, seed_page):
+    page = tmp_path / "page.html"
+    page.write_text(seed_page)
+    outputs = {}
+    for threshold in ("0.02", "0.98"):
+        result = CliRunner().invoke(main, ["clean", str(page), "--threshold", threshold])
+        assert result.exit_code == 0, result.output
+        outputs[threshold] = [line for line in result.output.splitlines() if line]
+    assert set(outputs["0.02"]) < set(outputs["0.98"])
+    refused = CliRunner().invoke(main, ["clean", str(page), "--threshold", "1.5"])
+    assert refused.exit_code == 2 and "--threshold" in refused.output

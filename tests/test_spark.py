@@ -7,6 +7,8 @@ import pytest
 
 pyspark = pytest.importorskip("pyspark")
 
+from declutter import Cleaner  # noqa: E402
+
 
 @pytest.fixture(scope="module")
 def load_log(tmp_path_factory):
@@ -58,3 +60,12 @@ def test_model_is_loaded_once_per_executor_process(spark, load_log, seed_text):
     pids = load_log.read_text().split()
     assert 1 <= len(pids) <= 4  # 20 Arrow batches here alone, but loads happen per worker process
     assert len(set(pids)) == len(pids)  # no process ever loaded the model twice
+
+
+def test_a_threshold_reaches_the_executors(spark, cleaner, seed_page):
+    """(After the load-count test: another threshold is another model load in each process.)"""
+    from declutter.spark import clean_column
+
+    df = spark.createDataFrame([("page", seed_page)], "id string, text string")
+    lenient = clean_column(df, "text", threshold=0.98).collect()[0]["clean_text"]
+    assert lenient == Cleaner(cleaner.model, manifest=cleaner.manifest, threshold=0.98).clean(seed_page) != cleaner.clean(seed_page)
