@@ -118,11 +118,14 @@ def choose_drop_rules(model, calibration_text, calibration_html, truths: dict[st
 
 
 def _category_table(report: dict) -> str:
-    rows = ["| category | precision | recall | F1 | support |", "|---|---:|---:|---:|---:|"]
+    rows = ["| category | precision | recall | F1 | support | removed |", "|---|---:|---:|---:|---:|---:|"]
     for label, s in report["per_category"].items():
         if not s["support"]:
             continue  # a category this set has no examples of
-        rows.append(f"| {label} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | {s['support']} |")
+        removed = f"{s['removed']:.3f}" if "removed" in s else "n/a"  # manifests from before the column
+        rows.append(f"| {label} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | {s['support']} | {removed} |")
+    rows.append("")
+    rows.append("Removed: the share of the category's paragraphs that the output drops, whatever kind they are called.")
     t = report["tokens"]
     rows.append("")
     rows.append(f"Token-level scores of the kept text against the gold article text (argmax decisions): "
