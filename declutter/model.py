@@ -286,7 +286,7 @@ def _bin_edges(column: np.ndarray, n_bins: int) -> np.ndarray:
 
 
 def _linear_stage():
-    return make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=300))
+    return make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=1000))
 
 
 def _linear_stage_proba(stage, X: np.ndarray) -> np.ndarray:
