@@ -38,12 +38,14 @@ def evaluate(model, documents: Sequence[LabelledDocument], keep: frozenset[str] 
     flat = [str(label) for seq in predicted for label in seq]
     labels = sorted(set(gold) | set(flat), key=lambda c: (c != ARTICLE, c))
     precision, recall, f1, support = precision_recall_fscore_support(gold, flat, labels=labels, zero_division=0)
-    gold_array, removed = np.asarray(gold), np.array([label not in keep for label in flat])
+    gold_array, flat_array = np.asarray(gold), np.asarray(flat)
+    kept_gold = np.array([g in keep for g in gold])
+    kept_pred = np.array([f in keep for f in flat])
     per_category = {
         label: {
             "precision": float(p), "recall": float(r), "f1": float(f), "support": int(s),
             # whatever kind it is called: the share of this category's paragraphs the output drops
-            "removed": float(removed[gold_array == label].mean()) if s else 0.0,
+            "removed": float((~kept_pred)[gold_array == label].mean()) if s else 0.0,
         }
         for label, p, r, f, s in zip(labels, precision, recall, f1, support)
     }
@@ -56,12 +58,10 @@ def evaluate(model, documents: Sequence[LabelledDocument], keep: frozenset[str] 
             for doc, seq in zip(documents, predicted)
         ]
     ).reshape(-1, 3)
-    kept_gold = np.array([g in keep for g in gold])
-    kept_pred = np.array([f in keep for f in flat])
     return {
         "documents": len(documents),
         "paragraphs": len(gold),
-        "accuracy": float(np.mean(np.array(gold) == np.array(flat))) if gold else 0.0,
+        "accuracy": float(np.mean(gold_array == flat_array)) if gold else 0.0,
         "per_category": per_category,
         "kept": {
             "precision": float((kept_gold & kept_pred).sum() / max(1, kept_pred.sum())),

@@ -16,7 +16,7 @@ from typing import Iterator
 
 from declutter.categories import ARTICLE
 
-_CLEANERS: dict = {}  # per Python worker process: (model, trust, keep) -> Cleaner
+_CLEANERS: dict = {}  # per Python worker process: _cleaner's arguments -> Cleaner
 LOAD_LOG_VARIABLE = "DECLUTTER_SPARK_LOAD_LOG"  # if set, each model load appends "pid" to this file
 
 

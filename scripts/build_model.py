@@ -122,8 +122,7 @@ def _category_table(report: dict) -> str:
     for label, s in report["per_category"].items():
         if not s["support"]:
             continue  # a category this set has no examples of
-        removed = f"{s['removed']:.3f}" if "removed" in s else "n/a"  # manifests from before the column
-        rows.append(f"| {label} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | {s['support']} | {removed} |")
+        rows.append(f"| {label} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | {s['support']} | {s['removed']:.3f} |")
     rows.append("")
     rows.append("Removed: the share of the category's paragraphs that the output drops, whatever kind they are called.")
     t = report["tokens"]
