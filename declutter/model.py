@@ -5,8 +5,9 @@ the sequence of its paragraph labels, as in sequence-labelling estimators. Two s
 
 1. a linear model (logistic loss, SGD) over hashed words, hashed DOM tokens and shape features
    (one-hot bins of equal mass) gives every paragraph a probability per category;
-2. a second model sees each paragraph's shape and its own and its neighbours' first-stage
-   probabilities (boilerplate comes in runs) and makes the final call, one for HTML and one for
+2. a second model sees each paragraph's shape, its own and its neighbours' first-stage
+   probabilities (boilerplate comes in runs) and where it sits against the story (how much
+   article text comes before and after it) and makes the final call, one for HTML and one for
    plain text (gradient boosting unless ``second_stage`` says otherwise). It is trained on
    out-of-fold first-stage probabilities so it learns how far to trust them.
 """
@@ -45,6 +46,7 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         linear_epochs: int = 8,
         linear_runs: int = 3,
         context_window: int = 3,
+        context_from_end: bool = True,
         shape_bins: int = 8,  # standardised shape columns instead had weights past 100 and unstable builds
         second_stage: str = "boosting",
         boosting_iterations: int = 100,
@@ -59,6 +61,7 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         self.linear_epochs = linear_epochs
         self.linear_runs = linear_runs
         self.context_window = context_window
+        self.context_from_end = context_from_end
         self.shape_bins = shape_bins
         self.second_stage = second_stage
         self.boosting_iterations = boosting_iterations
@@ -225,6 +228,10 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         state.pop("_weights_by_row", None)  # a cache: rebuilt on first use, not worth its bytes on disk
         return state
 
+    def __setstate__(self, state: dict) -> None:
+        state.setdefault("context_from_end", False)  # models pickled before it had no such context
+        super().__setstate__(state)
+
     # -- inputs of each stage ------------------------------------------------------------
     def _first_input(self, lexical: sp.csr_matrix, shape: np.ndarray) -> sp.csr_matrix:
         return sp.hstack([lexical, self._binned_shape(shape)], format="csr")
@@ -246,8 +253,9 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
     def _context(self, proba: np.ndarray, sizes: np.ndarray, shape: np.ndarray) -> np.ndarray:
         """Each paragraph's own, previous, next, windowed, document-mean and running-maximum
         (from the start to here: after "A Message from …" everything is appeal) first-stage
-        probabilities, then its shape."""
+        probabilities, with ``context_from_end`` :meth:`_context_from_end`, then its shape."""
         w = self.context_window
+        chars = np.expm1(shape[:, SHAPE_FEATURES.index("log_chars")])
         blocks = []
         start = 0
         for n in sizes:
@@ -262,11 +270,26 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
             before = (cumulative[idx] - cumulative[idx - w]) / w
             after = (cumulative[idx + w + 1] - cumulative[idx + 1]) / w
             so_far = np.maximum.accumulate(p, axis=0)  # the strongest evidence of each kind up to here
-            blocks.append(
-                np.hstack([p, padded[idx - 1], padded[idx + 1], before, after, np.broadcast_to(p.mean(axis=0), p.shape), so_far])
-            )
-        neighbours = np.vstack(blocks) if blocks else np.zeros((0, 7 * proba.shape[1]), dtype=np.float32)
+            parts = [p, padded[idx - 1], padded[idx + 1], before, after, np.broadcast_to(p.mean(axis=0), p.shape), so_far]
+            if self.context_from_end:
+                parts += self._context_from_end(p, chars[start - n : start])
+            blocks.append(np.hstack(parts))
+        width = (8 * proba.shape[1] + 2) if self.context_from_end else 7 * proba.shape[1]
+        neighbours = np.vstack(blocks) if blocks else np.zeros((0, width), dtype=np.float32)
         return np.hstack([neighbours, shape]).astype(np.float32)
+
+    def _context_from_end(self, p: np.ndarray, chars: np.ndarray) -> list[np.ndarray]:
+        """One document's strongest first-stage evidence of each kind from here to the end, and
+        the shares of its article text (characters weighted by P(article)) before and after each
+        paragraph: a short line past the end of the story is not the same as one inside it."""
+        from_here = np.maximum.accumulate(p[::-1], axis=0)[::-1]
+        column = int(np.searchsorted(self.classes_, ARTICLE))
+        has_article = column < len(self.classes_) and self.classes_[column] == ARTICLE
+        mass = p[:, column] * chars if has_article else np.zeros(len(p))
+        total = max(float(mass.sum()), 1.0)
+        before = (np.cumsum(mass) - mass) / total
+        after = 1 - before - mass / total
+        return [from_here, before[:, None], after[:, None]]
 
 
 def _bin_edges(column: np.ndarray, n_bins: int) -> np.ndarray:

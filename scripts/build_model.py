@@ -34,7 +34,7 @@ NAMED_THRESHOLD = 0.75  # see DropRule.named_threshold; 0.5 dropped the last lin
 KEEP_CHARS = 2000  # longer paragraphs: 75 of the 444,000 labelled ones (team's and WCXB's), two thirds of them story
 RULE_GRID = list(dict.fromkeys(  # every threshold alone, and with a lower one for short paragraphs
     DropRule(float(threshold), short_threshold if short_words else float(threshold), short_words, NAMED_THRESHOLD, keep_chars)
-    for keep_chars in (None, KEEP_CHARS)
+    for keep_chars in (KEEP_CHARS, None)  # first: a tie goes to the rule that keeps text run together
     for threshold in np.round(np.arange(0.5, 0.99, 0.05), 2)
     for short_threshold in (0.1, 0.2, 0.3, 0.4, 0.5)
     for short_words in (0, 5, 10, 15, 20, 30)
@@ -100,7 +100,9 @@ def choose_drop_rules(model, calibration_text, calibration_html, truths: dict[st
     the short blocks that make up forum and service pages: F1 of all calibration pages 0.878 -> 0.835);
     plain text (mostly article already), token recall within MAX_RECALL_LOSS of keeping
     everything. Ties (a few hundred snippets leave many) go to the higher F1 (HTML) or token
-    precision (text: the rule that drops more).
+    precision (text: the rule that drops more), and exact ties to the rule that keeps paragraphs
+    of ``KEEP_CHARS`` or more (where the calibration pages cannot tell them apart, dropping text
+    run together is not worth its risk).
 
     Plain text gets one threshold whatever the length: the pages here are an extractor's output,
     where long paragraphs are nearly all story, and a length rule chosen on them (drop short lines
@@ -171,7 +173,9 @@ def write_model_card(path: Path, manifest: dict) -> None:
         "punctuation, capitals, digits, URLs, stopword ratio from jusText's stoplists of 20 languages, sentence shape,",
         "position, link density, how much long link-free text the parent and grandparent hold, sibling blocks, distance",
         f"to the densest container; each cut into up to {manifest['params'].get('shape_bins', 8)} one-hot bins of equal mass for the first stage, a flag into its two values); then a second stage over each paragraph's shape and its own and its neighbours'",
-        "first-stage probabilities (previous, next, windows of 3, document mean, running maximum from the start) —",
+        "first-stage probabilities (previous, next, windows of 3, document mean, running maximum from the start"
+        + (", maximum from here to the end; and the shares of the document's article text before and after it"
+           if manifest["params"].get("context_from_end") else "") + ") —",
         "one histogram gradient boosting model per input kind (HTML, plain text) decides article or not, and a",
         "multinomial logistic regression over the same inputs names the kind of boilerplate — trained on out-of-fold",
         "first-stage probabilities with folds split by site.",
