@@ -286,9 +286,10 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         column = int(np.searchsorted(self.classes_, ARTICLE))
         has_article = column < len(self.classes_) and self.classes_[column] == ARTICLE
         mass = p[:, column] * chars if has_article else np.zeros(len(p))
-        total = max(float(mass.sum()), 1.0)
-        before = (np.cumsum(mass) - mass) / total
-        after = 1 - before - mass / total
+        through = np.cumsum(mass)
+        total = max(float(through[-1]), 1.0)  # a document without article text: both shares near 0
+        before = (through - mass) / total
+        after = (through[-1] - through) / total
         return [from_here, before[:, None], after[:, None]]
 
 
