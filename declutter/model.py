@@ -253,9 +253,9 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
     def _context(self, proba: np.ndarray, sizes: np.ndarray, shape: np.ndarray) -> np.ndarray:
         """Each paragraph's own, previous, next, windowed, document-mean and running-maximum
         (from the start to here: after "A Message from …" everything is appeal) first-stage
-        probabilities, with ``context_from_end`` :meth:`_context_from_end`, then its shape."""
+        probabilities, with ``context_from_end`` :func:`_context_from_end`, then its shape."""
         w = self.context_window
-        chars = np.expm1(shape[:, SHAPE_FEATURES.index("log_chars")])
+        article_mass = self._article_mass(proba, shape) if self.context_from_end else None
         blocks = []
         start = 0
         for n in sizes:
@@ -271,26 +271,32 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
             after = (cumulative[idx + w + 1] - cumulative[idx + 1]) / w
             so_far = np.maximum.accumulate(p, axis=0)  # the strongest evidence of each kind up to here
             parts = [p, padded[idx - 1], padded[idx + 1], before, after, np.broadcast_to(p.mean(axis=0), p.shape), so_far]
-            if self.context_from_end:
-                parts += self._context_from_end(p, chars[start - n : start])
+            if article_mass is not None:
+                parts += _context_from_end(p, article_mass[start - n : start])
             blocks.append(np.hstack(parts))
         width = (8 * proba.shape[1] + 2) if self.context_from_end else 7 * proba.shape[1]
         neighbours = np.vstack(blocks) if blocks else np.zeros((0, width), dtype=np.float32)
         return np.hstack([neighbours, shape]).astype(np.float32)
 
-    def _context_from_end(self, p: np.ndarray, chars: np.ndarray) -> list[np.ndarray]:
-        """One document's strongest first-stage evidence of each kind from here to the end, and
-        the shares of its article text (characters weighted by P(article)) before and after each
-        paragraph: a short line past the end of the story is not the same as one inside it."""
-        from_here = np.maximum.accumulate(p[::-1], axis=0)[::-1]
-        column = int(np.searchsorted(self.classes_, ARTICLE))
-        has_article = column < len(self.classes_) and self.classes_[column] == ARTICLE
-        mass = p[:, column] * chars if has_article else np.zeros(len(p))
-        through = np.cumsum(mass)
-        total = max(float(through[-1]), 1.0)  # a document without article text: both shares near 0
-        before = (through - mass) / total
-        after = (through[-1] - through) / total
-        return [from_here, before[:, None], after[:, None]]
+    def _article_mass(self, proba: np.ndarray, shape: np.ndarray) -> np.ndarray:
+        """Each paragraph's characters weighted by its first-stage P(article) (zero without an
+        article category)."""
+        if ARTICLE not in self.classes_:
+            return np.zeros(len(proba))
+        chars = np.expm1(shape[:, SHAPE_FEATURES.index("log_chars")])
+        return proba[:, int(np.searchsorted(self.classes_, ARTICLE))] * chars
+
+
+def _context_from_end(p: np.ndarray, mass: np.ndarray) -> list[np.ndarray]:
+    """One document's strongest first-stage evidence of each kind from here to the end, and the
+    shares of its article text (``mass``: see ``_article_mass``) before and after each paragraph:
+    a short line past the end of the story is not the same as one inside it."""
+    from_here = np.maximum.accumulate(p[::-1], axis=0)[::-1]
+    through = np.cumsum(mass)
+    total = max(float(through[-1]), 1.0)  # a document without article text: both shares near 0
+    before = (through - mass) / total
+    after = (through[-1] - through) / total
+    return [from_here, before[:, None], after[:, None]]
 
 
 def _bin_edges(column: np.ndarray, n_bins: int) -> np.ndarray:
