@@ -202,6 +202,7 @@ def train(data, output, validation_percent, boosting_iterations):
       declutter train training_data/ my_labels.jsonl build/wcxb/train.jsonl.gz -o my-model
       declutter clean article.txt --model my-model --trust-model
     """
+    from declutter.cleaner import Cleaner
     from declutter.dataset import DataError, held_out, read_documents
     from declutter.evaluate import evaluate, format_report
     from declutter.model_store import save_model
@@ -219,7 +220,7 @@ def train(data, output, validation_percent, boosting_iterations):
     model, facts = fit(training, verbose=1, boosting_iterations=boosting_iterations)
     metrics = {}
     if validation:
-        metrics["validation"] = evaluate(model, validation)
+        metrics["validation"] = evaluate(Cleaner(model), validation)
         click.echo(format_report(metrics["validation"]))
     save_model(model, output, metrics=metrics, **facts)
     click.echo(f"wrote {output}", err=True)
@@ -228,21 +229,26 @@ def train(data, output, validation_percent, boosting_iterations):
 @main.command()
 @click.argument("data", nargs=-1, required=True, type=click.Path(exists=True))
 @model_options
+@threshold_option
+@click.option("--keep", multiple=True, type=BOILERPLATE_CHOICE, help="Count this category as kept, as `clean --keep` would (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-def evaluate(data, model_path, trust_model, as_json):
-    """Score a model on labelled JSONL: per category, confusion matrix, tokens of the output.
+def evaluate(data, model_path, trust_model, threshold, keep, as_json):
+    """Score what `declutter clean` outputs on labelled JSONL: per category, confusion matrix,
+    kept paragraphs, tokens of the output. Labels and kept paragraphs are the cleaner's
+    decisions (the model's drop rule per format, or --threshold).
 
     \b
     Examples:
       declutter evaluate held_out.jsonl
+      declutter evaluate held_out.jsonl --threshold 0.3
       declutter evaluate build/wcxb/validation.jsonl.gz --model my-model --trust-model --json
     """
     from declutter.dataset import DataError, read_documents
     from declutter.evaluate import evaluate as score, format_report
 
-    cleaner = _cleaner(model_path, trust_model)
+    cleaner = _cleaner(model_path, trust_model, keep, threshold)
     try:
-        report = score(cleaner.model, list(read_documents(data)))
+        report = score(cleaner, list(read_documents(data)))
     except (DataError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(json.dumps(report, indent=1) if as_json else format_report(report))

@@ -36,6 +36,11 @@ class LabelledDocument:
     def labels(self) -> list[str]:
         return [p.label for p in self.paragraphs]
 
+    @property
+    def format(self) -> str:
+        """``html`` when its paragraphs come from a page (they carry DOM evidence), else ``text``."""
+        return "html" if self.source == "html" or any(p.dom is not None for p in self.paragraphs) else "text"
+
     def unlabelled(self) -> list[Paragraph]:
         """Copies of the paragraphs without their labels (what the model gets to see)."""
         return [Paragraph(text=p.text, index=p.index, dom=p.dom) for p in self.paragraphs]

@@ -1,4 +1,4 @@
-"""Scoring a model on labelled documents: per-category and token-level figures."""
+"""Scoring a cleaner on labelled documents: per-category and token-level figures of its output."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import numpy as np
 from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
 
 from declutter.categories import ARTICLE
+from declutter.cleaner import Cleaner, TaggedDocument
 from declutter.dataset import LabelledDocument
 
 _TOKEN = re.compile(r"\w+")
@@ -27,20 +28,22 @@ def token_scores(predicted: str, gold: str) -> tuple[float, float, float]:
     return precision, recall, f1
 
 
-def evaluate(model, documents: Sequence[LabelledDocument], keep: frozenset[str] = frozenset({ARTICLE})) -> dict:
-    """Per-category precision / recall / F1, confusion matrix and token-level scores."""
+def evaluate(cleaner: Cleaner, documents: Sequence[LabelledDocument]) -> dict:
+    """Per-category precision / recall / F1, confusion matrix and token-level scores of what
+    ``cleaner`` outputs: its labels and kept paragraphs, decided by its drop rule for each
+    document's format (as ``declutter clean`` would)."""
     documents = [doc for doc in documents if doc.paragraphs]
     if not documents:
         raise ValueError("no labelled paragraphs to evaluate on")
-    inputs = [doc.unlabelled() for doc in documents]
-    predicted = model.predict(inputs) if inputs else []
+    tagged = [TaggedDocument(doc.unlabelled(), doc.format, "\n") for doc in documents]
+    cleaner.decide(tagged)
     gold = [label for doc in documents for label in doc.labels]
-    flat = [str(label) for seq in predicted for label in seq]
+    flat = [p.label for doc in tagged for p in doc]
     labels = sorted(set(gold) | set(flat), key=lambda c: (c != ARTICLE, c))
     precision, recall, f1, support = precision_recall_fscore_support(gold, flat, labels=labels, zero_division=0)
-    gold_array, flat_array = np.asarray(gold), np.asarray(flat)
-    kept_gold = np.array([g in keep for g in gold])
-    kept_pred = np.array([f in keep for f in flat])
+    gold_array = np.asarray(gold)
+    kept_gold = np.array([g in cleaner.keep for g in gold])
+    kept_pred = np.array([p.kept for doc in tagged for p in doc])
     per_category = {
         label: {
             "precision": float(p), "recall": float(r), "f1": float(f), "support": int(s),
@@ -51,24 +54,22 @@ def evaluate(model, documents: Sequence[LabelledDocument], keep: frozenset[str] 
     }
     tokens = np.array(
         [
-            token_scores(
-                "\n".join(p.text for p, label in zip(doc.paragraphs, seq) if label in keep),
-                "\n".join(p.text for p in doc.paragraphs if p.label in keep),
-            )
-            for doc, seq in zip(documents, predicted)
+            token_scores(predicted.text, "\n".join(p.text for p in doc.paragraphs if p.label in cleaner.keep))
+            for doc, predicted in zip(documents, tagged)
         ]
     ).reshape(-1, 3)
     return {
         "documents": len(documents),
         "paragraphs": len(gold),
-        "accuracy": float(np.mean(gold_array == flat_array)) if gold else 0.0,
+        "accuracy": float(np.mean(gold_array == np.asarray(flat))),
         "per_category": per_category,
         "kept": {
             "precision": float((kept_gold & kept_pred).sum() / max(1, kept_pred.sum())),
             "recall": float((kept_gold & kept_pred).sum() / max(1, kept_gold.sum())),
         },
         "confusion": {"labels": labels, "matrix": confusion_matrix(gold, flat, labels=labels).tolist()},
-        "tokens": dict(zip(("precision", "recall", "f1"), map(float, tokens.mean(axis=0)))) if len(tokens) else {},
+        "tokens": dict(zip(("precision", "recall", "f1"), map(float, tokens.mean(axis=0)))),
+        "drop_rules": {f: cleaner.drop_rule(f).to_dict() for f in sorted({doc.format for doc in tagged})},
     }
 
 

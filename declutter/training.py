@@ -75,7 +75,7 @@ def build_training_set(documents: Iterable[LabelledDocument], limit_groups: bool
         if not doc.paragraphs:
             continue
         site = site_of(doc)
-        is_html = doc.source == "html" or any(p.dom is not None for p in doc.paragraphs)
+        is_html = doc.format == "html"
         if doc.extra.get("origin") == "extractor-output":
             groups["extractor-output"].append((site, doc.paragraphs))
         elif is_html and "domain" in doc.extra:  # a crawled page

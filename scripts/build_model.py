@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from declutter.cleaner import Cleaner
 from declutter.drop_rule import DropRule
 from declutter.dataset import data_files, held_out, read_documents
 from declutter.evaluate import evaluate, format_report
@@ -137,7 +138,8 @@ def _category_table(report: dict) -> str:
     rows.append("Removed: the share of the category's paragraphs that the output drops, whatever kind they are called.")
     t = report["tokens"]
     rows.append("")
-    rows.append(f"Token-level scores of the kept text against the gold article text (argmax decisions): "
+    decisions = "the drop rules above" if "drop_rules" in report else "argmax decisions"  # older manifests: argmax
+    rows.append(f"Token-level scores of the kept text against the gold article text ({decisions}): "
                 f"precision {t['precision']:.3f}, recall {t['recall']:.3f}, F1 {t['f1']:.3f} "
                 f"over {report['documents']} documents and {report['paragraphs']} paragraphs.")
     return "\n".join(rows)
@@ -304,7 +306,8 @@ def main() -> None:
         "holdout_documents": holdout,
         "wcxb_validation": wcxb_validation,
     }
-    metrics = {name: evaluate(model, docs) for name, docs in held.items() if docs}
+    cleaner = Cleaner(model, manifest={"drop_rules": {k: r.to_dict() for k, r in drop_rules.items()}})
+    metrics = {name: evaluate(cleaner, docs) for name, docs in held.items() if docs}
     for name, report in metrics.items():
         print(f"\n== {name} ==\n{format_report(report)}", flush=True)
     save_model(model, args.output, metrics=metrics, drop_rules={k: r.to_dict() for k, r in drop_rules.items()}, **facts)

@@ -80,3 +80,43 @@ def test_every_command_has_help_with_examples():
     for command in ("clean", "tag", "train", "evaluate", "review", "stats"):
         result = runner.invoke(main, [command, "--help"])
         assert result.exit_code == 0 and "Examples:" in result.output
+
+
+def test_evaluate_scores_what_clean_outputs(cleaner):
+    """The kept paragraphs evaluate counts are those `Cleaner.tag` keeps on the same text, under
+    the model's own rule and under a --threshold; a lower threshold keeps purer text."""
+    from declutter import Cleaner
+    from declutter.dataset import read_documents
+    from declutter.evaluate import evaluate
+    from tests.conftest import ROOT
+
+    documents = [d for d in read_documents([ROOT / "training_data" / "holdout"]) if d.format == "text"][:30]
+    assert len(documents) == 30
+    reports = {}
+    for threshold in (None, 0.2):
+        judge = cleaner if threshold is None else Cleaner(cleaner.model, manifest=cleaner.manifest, threshold=threshold)
+        kept_and_gold = kept = gold = 0
+        for doc in documents:
+            tagged = judge.tag("\n".join(p.text for p in doc.paragraphs), format="text")
+            assert [p.text for p in tagged] == [p.text for p in doc.paragraphs]
+            flags = [p.kept for p in tagged]
+            kept_and_gold += sum(k and g == "article" for k, g in zip(flags, doc.labels))
+            kept += sum(flags)
+            gold += doc.labels.count("article")
+        report = evaluate(judge, documents)
+        assert report["kept"] == {"precision": kept_and_gold / kept, "recall": kept_and_gold / gold}
+        reports[threshold] = report
+    assert reports[0.2]["kept"]["precision"] > reports[None]["kept"]["precision"]
+    assert reports[0.2]["kept"]["recall"] < reports[None]["kept"]["recall"]
+
+
+def test_evaluate_takes_a_threshold_and_kept_kinds():
+    from tests.conftest import ROOT
+
+    data = str(ROOT / "training_data" / "holdout" / "written_mixed5b.jsonl")
+    runner = CliRunner()
+    default = json.loads(runner.invoke(main, ["evaluate", data, "--json"]).output)
+    strict = json.loads(runner.invoke(main, ["evaluate", data, "--json", "--threshold", "0.1"]).output)
+    with_meta = json.loads(runner.invoke(main, ["evaluate", data, "--json", "--keep", "meta"]).output)
+    assert strict["kept"]["recall"] < default["kept"]["recall"]
+    assert with_meta["per_category"]["meta"]["removed"] < default["per_category"]["meta"]["removed"]
