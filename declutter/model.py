@@ -14,6 +14,7 @@ the sequence of its paragraph labels, as in sequence-labelling estimators. Two s
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Sequence
 
 import numpy as np
@@ -26,6 +27,7 @@ from sklearn.model_selection import GroupKFold, KFold
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
+from threadpoolctl import ThreadpoolController
 
 from declutter.categories import ARTICLE
 from declutter.features import SHAPE_FEATURES, Featurizer, FeatureSettings, shape_matrix
@@ -202,10 +204,11 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         proba = self._first_stage_proba(first)
         context = self._context(proba, sizes, shape)
         final = np.zeros_like(proba)
-        for kind, rows in self._routes(shape).items():
-            if rows.any():
-                stage = self.second_stages_.get(kind) or next(iter(self.second_stages_.values()))
-                final[rows] = _aligned_proba(stage, context[rows], self.classes_)
+        with _one_openmp_thread():
+            for kind, rows in self._routes(shape).items():
+                if rows.any():
+                    stage = self.second_stages_.get(kind) or next(iter(self.second_stages_.values()))
+                    final[rows] = _aligned_proba(stage, context[rows], self.classes_)
         return final, sizes
 
     def _first_stage_proba(self, first: sp.csr_matrix) -> np.ndarray:
@@ -358,6 +361,20 @@ class ArticleThenKind(ClassifierMixin, BaseEstimator):
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         return self.classes_[self.predict_proba(X).argmax(axis=1)]
+
+
+@lru_cache(maxsize=1)
+def _threadpools() -> ThreadpoolController:
+    return ThreadpoolController()
+
+
+def _one_openmp_thread():
+    """A context in which the booster predicts on the calling thread alone. A batch's few hundred
+    rows gain nothing from OpenMP threads, and where processes already share the cores (Spark
+    executors, ``-j`` workers, a busy machine) the threads' spinning made prediction fifty times
+    slower; parallelism comes from processes. OpenMP's thread count is a per-thread setting, so
+    other threads of the caller's process are not affected."""
+    return _threadpools().limit(limits=1, user_api="openmp")
 
 
 def _rows(documents: np.ndarray, starts: np.ndarray) -> np.ndarray:

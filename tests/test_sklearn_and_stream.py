@@ -82,3 +82,21 @@ def test_one_cleaner_shared_by_threads(cleaner, seed_text, seed_page, seed_expec
     for t in threads:
         t.join()
     assert not failures and len(results) == 40 and set(results) == {seed_expected, cleaner.clean(seed_page)}
+
+
+def test_the_booster_predicts_on_one_openmp_thread_and_restores_the_callers_setting(cleaner, seed_text, seed_expected):
+    """Processes share the cores (Spark executors, -j workers): OpenMP threads spinning inside
+    each one's prediction made it fifty times slower on a busy machine."""
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    from declutter.model import _one_openmp_thread
+
+    def openmp_threads() -> set[int]:
+        return {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "openmp"}
+
+    with threadpool_limits(limits=2, user_api="openmp"):
+        assert openmp_threads() == {2}
+        with _one_openmp_thread():
+            assert openmp_threads() == {1}
+        assert cleaner.clean(seed_text) == seed_expected
+        assert openmp_threads() == {2}
