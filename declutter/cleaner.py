@@ -100,7 +100,9 @@ class Cleaner:
         """``threshold``: drop a paragraph when P(boilerplate) reaches it, instead of the model's
         calibrated rule per format (lower: purer article text; higher: less of the story lost)."""
         self.model = model
-        self.threshold_rule = None if threshold is None else DropRule.uniform(threshold)
+        self.threshold = threshold
+        if threshold is not None:
+            DropRule.uniform(threshold)  # refuses a threshold outside [0, 1] now, not at the first document
         self.keep = frozenset(check_label(k) for k in keep) | {ARTICLE}
         self.max_bytes = max_bytes
         self.max_paragraphs = max_paragraphs
@@ -155,7 +157,9 @@ class Cleaner:
     def drop_rule(self, format: str) -> DropRule:
         """When a paragraph of ``format`` (html or text) is dropped: the ``threshold`` given, else
         the rule in the model's manifest."""
-        return self.threshold_rule or DropRule.from_manifest(self.manifest, format)
+        if self.threshold is not None:
+            return DropRule.uniform(self.threshold)
+        return DropRule.from_manifest(self.manifest, format)
 
     def decide(self, documents: Sequence[TaggedDocument]) -> None:
         """Fill label, probability and kept of every paragraph, predicting all at once.
