@@ -1,6 +1,7 @@
 """Build the shipped default model in models/default from training_data/ + WCXB's training part.
 
     python scripts/build_model.py
+    python scripts/build_model.py --rescore    # re-measure the model in -o after the evaluation changed
 
 Held out, never trained on: 15 % of the team's documents (split by document id), the documents
 in ``training_data/holdout/`` and WCXB's validation domains. Scores on each go into the manifest
@@ -22,8 +23,8 @@ from declutter.cleaner import Cleaner
 from declutter.drop_rule import DropRule
 from declutter.dataset import data_files, held_out, read_documents
 from declutter.evaluate import evaluate, format_report
-from declutter.model_store import DEFAULT_MODEL_HASH_FILE, MODEL_FILE, save_model, sha256_of
-from declutter.training import train
+from declutter.model_store import DEFAULT_MODEL_HASH_FILE, MANIFEST_FILE, MODEL_FILE, load_model, save_model, sha256_of
+from declutter.training import data_hash, train
 
 ROOT = Path(__file__).resolve().parent.parent
 HELD_OUT_PERCENT = 15
@@ -259,6 +260,9 @@ def main() -> None:
     parser.add_argument("--second-stage", choices=["auto", "boosting", "linear"], default="boosting")
     parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
                         help="Another ParagraphClassifier parameter, e.g. --param linear_runs=3 (repeatable).")
+    parser.add_argument("--rescore", action="store_true",
+                        help="Do not train: re-measure the model already in --output on the same held-out data "
+                             "(its manifest's metrics, metrics.txt and, for the shipped model, the card).")
     args = parser.parse_args()
     started = time.time()
 
@@ -294,10 +298,16 @@ def main() -> None:
     print(f"team documents: {len(team_train)} train, {len(team_test)} held out; "
           f"WCXB pages: {len(wcxb_train)} train, {len(wcxb_validation)} validation", flush=True)
 
-    params = {name: _number(value) for name, value in (p.split("=", 1) for p in args.param)}
-    model, facts = train(team_train + wcxb_train, second_stage=args.second_stage, **params)
-    print(f"trained in {time.time() - started:.0f} s", flush=True)
-    drop_rules = choose_drop_rules(model, calibration_text, calibration_html, page_truths(args.wcxb, calibration))
+    if args.rescore:
+        model, manifest = load_model(args.output, trust=True)
+        if data_hash(team_train + wcxb_train) != manifest["training_data_sha256"]:
+            raise SystemExit("the training data changed since this model was built: its held-out split would differ; rebuild it")
+        drop_rules = {f: DropRule.from_manifest(manifest, f) for f in ("html", "text")}
+    else:
+        params = {name: _number(value) for name, value in (p.split("=", 1) for p in args.param)}
+        model, facts = train(team_train + wcxb_train, second_stage=args.second_stage, **params)
+        print(f"trained in {time.time() - started:.0f} s", flush=True)
+        drop_rules = choose_drop_rules(model, calibration_text, calibration_html, page_truths(args.wcxb, calibration))
 
     written_test = [d for d in team_test if not d.id.startswith("core-")]
     held = {
@@ -310,15 +320,18 @@ def main() -> None:
     metrics = {name: evaluate(cleaner, docs) for name, docs in held.items() if docs}
     for name, report in metrics.items():
         print(f"\n== {name} ==\n{format_report(report)}", flush=True)
-    save_model(model, args.output, metrics=metrics, drop_rules={k: r.to_dict() for k, r in drop_rules.items()}, **facts)
     shipped = args.output.resolve() == (ROOT / "models" / "default").resolve()
-    if shipped:  # the package's record of the shipped model, and its card
+    if args.rescore:  # the model file and everything else in its manifest stay as they are
+        (args.output / MANIFEST_FILE).write_text(json.dumps({**manifest, "metrics": metrics}, indent=2, ensure_ascii=False) + "\n")
+    else:
+        save_model(model, args.output, metrics=metrics, drop_rules={k: r.to_dict() for k, r in drop_rules.items()}, **facts)
+    if shipped and not args.rescore:  # the package's record of the shipped model
         DEFAULT_MODEL_HASH_FILE.write_text(sha256_of(args.output / MODEL_FILE) + "\n")
     (args.output / "metrics.txt").write_text(
         "\n\n".join(f"== {name} ==\n{format_report(r)}" for name, r in metrics.items()) + "\n"
     )
     if shipped:
-        write_model_card(args.output.parent / "MODEL_CARD.md", json.loads((args.output / "manifest.json").read_text()))
+        write_model_card(args.output.parent / "MODEL_CARD.md", json.loads((args.output / MANIFEST_FILE).read_text()))
     print(f"\nwrote {args.output} in {time.time() - started:.0f} s", flush=True)
     print(json.dumps({k: v["tokens"] for k, v in metrics.items()}))
 
