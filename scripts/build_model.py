@@ -264,6 +264,8 @@ def main() -> None:
                         help="Do not train: re-measure the model already in --output on the same held-out data "
                              "(its manifest's metrics, metrics.txt and, for the shipped model, the card).")
     args = parser.parse_args()
+    if args.rescore and args.param:
+        parser.error("--rescore measures the model as built: --param does not apply")
     started = time.time()
 
     stamp = args.converted / "converted_by.sha256"
