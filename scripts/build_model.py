@@ -318,7 +318,8 @@ def main() -> None:
         "holdout_documents": holdout,
         "wcxb_validation": wcxb_validation,
     }
-    cleaner = Cleaner(model, manifest={"drop_rules": {k: r.to_dict() for k, r in drop_rules.items()}})
+    rules = {k: r.to_dict() for k, r in drop_rules.items()}  # as the manifest stores them
+    cleaner = Cleaner(model, manifest={"drop_rules": rules})
     metrics = {name: evaluate(cleaner, docs) for name, docs in held.items() if docs}
     for name, report in metrics.items():
         print(f"\n== {name} ==\n{format_report(report)}", flush=True)
@@ -326,7 +327,7 @@ def main() -> None:
     if args.rescore:  # the model file and everything else in its manifest stay as they are
         (args.output / MANIFEST_FILE).write_text(json.dumps({**manifest, "metrics": metrics}, indent=2, ensure_ascii=False) + "\n")
     else:
-        save_model(model, args.output, metrics=metrics, drop_rules={k: r.to_dict() for k, r in drop_rules.items()}, **facts)
+        save_model(model, args.output, metrics=metrics, drop_rules=rules, **facts)
     if shipped and not args.rescore:  # the package's record of the shipped model
         DEFAULT_MODEL_HASH_FILE.write_text(sha256_of(args.output / MODEL_FILE) + "\n")
     (args.output / "metrics.txt").write_text(
