@@ -246,6 +246,11 @@ class Featurizer:
 
     def lexical(self, documents: list[list[Paragraph]]) -> sp.csr_matrix:
         """Hashed word n-grams, DOM tokens and character n-grams side by side."""
+        return sp.hstack(self.lexical_parts(documents), format="csr")
+
+    def lexical_parts(self, documents: list[list[Paragraph]]) -> list[sp.csr_matrix]:
+        """The blocks of :meth:`lexical`, each its own matrix (a linear model can apply its
+        weights block by block and skip copying them into one)."""
         paragraphs = [p for doc in documents for p in doc]
         words = _transform_unique(self._words, [p.text[:_HASHED_CHARS] for p in paragraphs])
         if any(p.dom is not None for p in paragraphs):
@@ -255,7 +260,7 @@ class Featurizer:
         parts = [words, dom]
         if getattr(self, "_chars", None) is not None:  # absent in models pickled before character n-grams
             parts.append(self._chars.transform([p.text[:_HASHED_CHARS_NGRAMS] for p in paragraphs]))
-        return sp.hstack(parts, format="csr")
+        return parts
 
 
 def _transform_unique(vectorizer: HashingVectorizer, strings: list[str]) -> sp.csr_matrix:

@@ -200,8 +200,7 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         if sizes.sum() == 0:
             return np.zeros((0, len(self.classes_)), dtype=np.float32), sizes
         shape = shape_matrix(X)
-        first = self._first_input(self.featurizer_.lexical(X), shape)
-        proba = self._first_stage_proba(first)
+        proba = self._first_stage_proba(self.featurizer_.lexical_parts(X), shape)
         context = self._context(proba, sizes, shape)
         final = np.zeros_like(proba)
         with _one_openmp_thread():
@@ -211,13 +210,21 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
                     final[rows] = _aligned_proba(stage, context[rows], self.classes_)
         return final, sizes
 
-    def _first_stage_proba(self, first: sp.csr_matrix) -> np.ndarray:
-        """The first stage's ``predict_proba`` (one-vs-rest logistic, normalised), computed with a
-        row-major copy of its weights: ``sparse @ coef_.T`` would copy all weights on every call."""
+    def _first_stage_proba(self, lexical_parts: list[sp.csr_matrix], shape: np.ndarray) -> np.ndarray:
+        """The first stage's ``predict_proba`` (one-vs-rest logistic, normalised) of the input
+        :meth:`_first_input` would build, without building it: each lexical block meets its rows
+        of a row-major copy of the weights (``sparse @ coef_.T`` would copy all weights on every
+        call), and each one-hot shape bin adds its weight row."""
         weights = getattr(self, "_weights_by_row", None)
         if weights is None:
             weights = self._weights_by_row = np.ascontiguousarray(self.linear_.coef_.T, dtype=np.float32)
-        scores = np.asarray(first @ weights) + self.linear_.intercept_
+        scores = np.zeros((shape.shape[0], weights.shape[1]), dtype=np.float64) + self.linear_.intercept_
+        offset = 0
+        for part in lexical_parts:
+            scores += part @ weights[offset : offset + part.shape[1]]
+            offset += part.shape[1]
+        columns, value = self._shape_columns(shape)
+        scores += weights[offset + columns].sum(axis=1) * value
         proba = expit(scores)
         if proba.shape[1] == 1:  # two classes: sklearn's binary layout
             proba = np.hstack([1 - proba, proba])
@@ -244,14 +251,19 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         are: the linear stage learns each column's non-linear effect (a short line is boilerplate,
         a very short one even more so) with bounded weights. Values must be finite (shape
         features are)."""
+        columns, value = self._shape_columns(shape)
+        n, width = columns.shape
+        indptr = np.arange(0, n * width + 1, width)
+        n_columns = sum(len(e) + 1 for e in self.shape_edges_)
+        return sp.csr_matrix((np.full(columns.size, value), columns.ravel(), indptr), shape=(n, n_columns))
+
+    def _shape_columns(self, shape: np.ndarray) -> tuple[np.ndarray, np.float32]:
+        """Per row, the column of each shape feature's bin (rows × shape features), and the value
+        every such one-hot entry has."""
         sizes = np.array([len(e) + 1 for e in self.shape_edges_])
         offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
         codes = np.column_stack([np.searchsorted(e, shape[:, j], side="right") for j, e in enumerate(self.shape_edges_)])
-        n = shape.shape[0]
-        columns = (codes + offsets).ravel()
-        indptr = np.arange(0, n * len(sizes) + 1, len(sizes))
-        value = np.float32(1 / np.sqrt(len(sizes)))  # unit-length rows, as the hashed parts have
-        return sp.csr_matrix((np.full(len(columns), value), columns, indptr), shape=(n, int(sizes.sum())))
+        return codes + offsets, np.float32(1 / np.sqrt(len(sizes)))  # unit-length rows, as the hashed parts have
 
     def _context(self, proba: np.ndarray, sizes: np.ndarray, shape: np.ndarray) -> np.ndarray:
         """Each paragraph's own, previous, next, windowed, document-mean and running-maximum
