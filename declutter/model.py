@@ -44,6 +44,7 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         word_features: int = 2**18,
         dom_features: int = 2**14,
         char_features: int = 2**17,
+        word_hashing: str = "tokens",
         alpha: float = 6e-6,  # 2e-6 flipped whole documents while shape was standardised; with bins 3e-6 scored the same
         linear_epochs: int = 8,
         linear_runs: int = 3,
@@ -59,6 +60,7 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         self.word_features = word_features
         self.dom_features = dom_features
         self.char_features = char_features
+        self.word_hashing = word_hashing
         self.alpha = alpha
         self.linear_epochs = linear_epochs
         self.linear_runs = linear_runs
@@ -123,7 +125,8 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
     @property
     def settings(self) -> FeatureSettings:
         return FeatureSettings(
-            word_features=self.word_features, dom_features=self.dom_features, char_features=self.char_features
+            word_features=self.word_features, word_hashing=self.word_hashing, dom_features=self.dom_features,
+            char_features=self.char_features,
         )
 
     def _routes(self, shape: np.ndarray) -> dict[str, np.ndarray]:
@@ -240,6 +243,7 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
 
     def __setstate__(self, state: dict) -> None:
         state.setdefault("context_from_end", False)  # models pickled before it had no such context
+        state.setdefault("word_hashing", "joined")  # nor hashed words by tokens
         super().__setstate__(state)
 
     # -- inputs of each stage ------------------------------------------------------------

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from declutter.features import Featurizer, FeatureSettings, _transform_unique
+from declutter.features import Featurizer, FeatureSettings, WordNgramHasher, _transform_unique
 from declutter.segment import segment_html
 
 
 def test_word_and_dom_hashing_equal_hashing_vectorizer(seed_page):
+    """The path of models built with ``word_hashing="joined"`` (and of all DOM tokens)."""
     paragraphs = segment_html(seed_page)
-    featurizer = Featurizer(FeatureSettings())
+    featurizer = Featurizer(FeatureSettings(word_hashing="joined"))
     texts = [p.text for p in paragraphs] + ["Ünïcode — «quotes» and 漢字", "", "Remind me later."] * 2
     tokens = [p.dom.tokens for p in paragraphs]
     for vectorizer, strings in ((featurizer._words, texts), (featurizer._dom, tokens)):
@@ -18,6 +19,27 @@ def test_word_and_dom_hashing_equal_hashing_vectorizer(seed_page):
         assert ours.shape == theirs.shape and ours.dtype == theirs.dtype
         assert (ours != theirs).nnz == 0
         assert np.array_equal(ours.indptr, theirs.indptr) and np.array_equal(ours.indices, theirs.indices)
+
+
+def test_word_hashing_by_tokens_counts_the_n_grams_scikit_learn_finds(seed_page):
+    """Hashing tokens and mixing their hashes gives each row the counts of scikit-learn's word
+    unigrams and bigrams (other columns, the same l2-normalised values), never joins the last
+    word of one text to the first of the next, and gives a repeated text the same row."""
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    texts = [p.text for p in segment_html(seed_page)] + [
+        "Ünïcode — «quotes» and 漢字", "", "a", "Remind me later.", "later remind me", "the the the the",
+        "Remind me later.", "x y z x y z",
+    ]
+    ours = WordNgramHasher(2**24, (1, 2)).transform(texts)
+    theirs = HashingVectorizer(n_features=2**24, ngram_range=(1, 2), alternate_sign=False).transform(texts)
+    assert ours.shape == theirs.shape and ours.dtype == np.float32
+    for i in range(len(texts)):
+        assert np.allclose(np.sort(ours[i].data), np.sort(theirs[i].data), atol=1e-6), texts[i]
+    assert np.array_equal(np.diff(ours.indptr), np.diff(theirs.indptr))
+    assert (ours[-5] != ours[-2]).nnz == 0 and (ours[-5] != ours[-4]).nnz > 0  # the same text; same words, other bigrams
+    assert ours.has_canonical_format
+    assert Featurizer(FeatureSettings()).lexical_parts([segment_html(seed_page)])[0].shape[1] == FeatureSettings().word_features
 
 
 def test_text_shape_columns_follow_their_regex_definitions_whatever_the_batch(seed_page):
