@@ -152,10 +152,14 @@ def _count_documents(inputs: list[str], kind_of) -> int | None:
     return count
 
 
+TAG_VIEWS = ("table", "labels", "json")
+
+
 @main.command()
 @click.argument("file", type=click.Path(allow_dash=True), default="-")
-@format_option
-@click.option("--output-format", "--as", "view", type=click.Choice(["table", "labels", "json"]), default="table", show_default=True, help="table: for reading; labels: the training format pre-filled by the model, to correct and train on.")
+@click.option("--format", "input_format", type=click.Choice([*FORMATS.choices, *TAG_VIEWS]), default="auto", show_default=True,
+              help="Input kind; auto tells HTML from text. table, labels or json instead choose the output, as --output-format does.")
+@click.option("--output-format", "--as", "view", type=click.Choice(TAG_VIEWS), default=None, help="table (the default): for reading; labels: the training format pre-filled by the model, to correct and train on; json: every paragraph with its decision.")
 @click.option("--width", type=int, default=80, show_default=True, help="Characters of text shown per paragraph in the table.")
 @threshold_option
 @model_options
@@ -166,8 +170,13 @@ def tag(file, input_format, view, width, threshold, model_path, trust_model):
     Examples:
       declutter tag article.txt
       declutter tag page.html --width 120
-      declutter tag article.txt --output-format labels >> my_labels.jsonl
+      declutter tag article.txt --format labels >> my_labels.jsonl
     """
+    if input_format in TAG_VIEWS:  # `tag --format labels`: an output format, the input is detected
+        if view not in (None, input_format):
+            raise click.UsageError(f"--format {input_format} and --output-format {view} ask for two outputs")
+        input_format, view = "auto", input_format
+    view = view or "table"
     cleaner = _cleaner(model_path, trust_model, threshold=threshold)
     tagged = cleaner.tag(_read(file), input_format)
     if view == "labels":

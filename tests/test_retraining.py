@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 
+import pytest
 from click.testing import CliRunner
 
 from declutter.cli import main
@@ -26,15 +27,24 @@ def _labelled_documents(n: int) -> list[dict]:
     return docs
 
 
-def test_tag_as_labels_round_trips_into_the_training_format(tmp_path, seed_text):
+@pytest.mark.parametrize("option", ["--output-format", "--format"])  # `tag --format labels`, as the retraining docs write it
+def test_tag_as_labels_round_trips_into_the_training_format(tmp_path, seed_text, option):
     source = tmp_path / "seed.txt"
     source.write_text(seed_text)
-    result = CliRunner().invoke(main, ["tag", str(source), "--output-format", "labels"])
+    result = CliRunner().invoke(main, ["tag", str(source), option, "labels"])
+    assert result.exit_code == 0, result.output
     record = json.loads(result.output)
     assert [p["text"] for p in record["paragraphs"]] == [l for l in seed_text.split("\n") if l.strip()]
     from declutter.dataset import parse_record
 
     assert parse_record(record).labels == [p["label"] for p in record["paragraphs"]]
+
+
+def test_tag_refuses_two_different_outputs(tmp_path, seed_text):
+    source = tmp_path / "seed.txt"
+    source.write_text(seed_text)
+    result = CliRunner().invoke(main, ["tag", str(source), "--format", "labels", "--output-format", "json"])
+    assert result.exit_code == 2 and "two outputs" in result.output
 
 
 def test_train_then_evaluate_a_user_model(tmp_path):
