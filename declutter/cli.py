@@ -179,13 +179,11 @@ def tag(file, input_format, view, width, threshold, model_path, trust_model):
     view = view or "table"
     cleaner = _cleaner(model_path, trust_model, threshold=threshold)
     tagged = cleaner.tag(_read(file), input_format)
-    if view == "labels":
-        record = {
-            "id": Path(file).stem if file != "-" else "stdin",
-            "source": "text",
-            "lang": "",
-            "paragraphs": [{"text": p.text, "label": p.label} for p in tagged],
-        }
+    if view == "labels":  # an HTML page's blocks keep their DOM evidence, so a model retrained on them learns the page
+        from declutter.dataset import LabelledDocument
+
+        source = "html" if any(p.dom is not None for p in tagged) else "text"
+        record = LabelledDocument(Path(file).stem if file != "-" else "stdin", source, "", list(tagged)).to_json()
         click.echo(json.dumps(record, ensure_ascii=False))
         return
     if view == "json":

@@ -40,6 +40,23 @@ def test_tag_as_labels_round_trips_into_the_training_format(tmp_path, seed_text,
     assert parse_record(record).labels == [p["label"] for p in record["paragraphs"]]
 
 
+def test_tag_as_labels_keeps_an_html_pages_dom_evidence(tmp_path, seed_page):
+    source = tmp_path / "page.html"
+    source.write_text(seed_page)
+    result = CliRunner().invoke(main, ["tag", str(source), "--format", "labels"])
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.output)
+    from declutter.dataset import parse_record
+    from declutter.segment import segment_html
+
+    document = parse_record(record)
+    blocks = segment_html(seed_page)
+    assert record["source"] == "html" and document.format == "html"
+    assert [p.text for p in document.paragraphs] == [b.text for b in blocks]
+    assert [p.dom for p in document.paragraphs] == [b.dom for b in blocks]  # as the model saw the page
+    assert "navigation" in document.labels and "article" in document.labels
+
+
 def test_tag_refuses_two_different_outputs(tmp_path, seed_text):
     source = tmp_path / "seed.txt"
     source.write_text(seed_text)
