@@ -31,6 +31,7 @@ from threadpoolctl import ThreadpoolController
 
 from declutter.categories import ARTICLE
 from declutter.features import SHAPE_FEATURES, Featurizer, FeatureSettings, shape_matrix
+from declutter.forest import SmallBatchBooster
 from declutter.paragraph import Paragraph
 
 Document = Sequence[Paragraph]
@@ -369,7 +370,10 @@ class ArticleThenKind(ClassifierMixin, BaseEstimator):
         return self
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
-        p_article = self.booster_.predict_proba(X)[:, list(self.booster_.classes_).index(True)]
+        booster = self.__dict__.get("fast_booster_")
+        if booster is None:  # made on first use, not pickled: see SmallBatchBooster
+            booster = self.fast_booster_ = SmallBatchBooster(self.booster_)
+        p_article = booster.predict_proba(X)[:, list(booster.classes_).index(True)]
         out = np.zeros((len(X), len(self.classes_)), dtype=np.float64)
         out[:, np.searchsorted(self.classes_, self.namer_.classes_)] = _linear_stage_proba(self.namer_, X) * (1 - p_article)[:, None]
         out[:, int(np.searchsorted(self.classes_, ARTICLE))] = p_article
@@ -377,6 +381,11 @@ class ArticleThenKind(ClassifierMixin, BaseEstimator):
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         return self.classes_[self.predict_proba(X).argmax(axis=1)]
+
+    def __getstate__(self) -> dict:
+        state = super().__getstate__()
+        state.pop("fast_booster_", None)
+        return state
 
 
 @lru_cache(maxsize=1)
