@@ -31,7 +31,7 @@ from threadpoolctl import ThreadpoolController
 
 from declutter.categories import ARTICLE
 from declutter.features import SHAPE_FEATURES, Featurizer, FeatureSettings, shape_matrix
-from declutter.forest import SmallBatchBooster
+from declutter.forest import NumpyBooster
 from declutter.paragraph import Paragraph
 
 Document = Sequence[Paragraph]
@@ -371,8 +371,8 @@ class ArticleThenKind(ClassifierMixin, BaseEstimator):
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         booster = self.__dict__.get("fast_booster_")
-        if booster is None:  # made on first use, not pickled: see SmallBatchBooster
-            booster = self.fast_booster_ = SmallBatchBooster(self.booster_)
+        if booster is None:  # made on first use, not pickled: see NumpyBooster
+            booster = self.fast_booster_ = NumpyBooster(self.booster_)
         p_article = booster.predict_proba(X)[:, list(booster.classes_).index(True)]
         out = np.zeros((len(X), len(self.classes_)), dtype=np.float64)
         out[:, np.searchsorted(self.classes_, self.namer_.classes_)] = _linear_stage_proba(self.namer_, X) * (1 - p_article)[:, None]
