@@ -36,6 +36,7 @@ class _Trees:
 
 
 def _read_trees(booster) -> _Trees | None:
+    """The fitted ``booster``'s trees, or ``None`` where this module cannot apply them."""
     try:
         predictors = booster._predictors
         baseline = np.asarray(booster._baseline_prediction, dtype=np.float64)
