@@ -96,6 +96,7 @@ class NumpyBooster:
             if missing.any():
                 go_left = np.where(missing, trees.missing_left[node], go_left)
             node = trees.children[go_left.view(np.int8), node]
-        # the baseline first, then tree after tree: the order of scikit-learn's sum, to the last bit
-        raw = np.vstack([np.full((1, n), trees.baseline), trees.value[node]]).sum(axis=0)
+        # the baseline, then tree after tree: scikit-learn's order of addition, so the same bits
+        # (a cumulative sum is always in order; ``sum`` may pair terms up)
+        raw = np.cumsum(np.vstack([np.full((1, n), trees.baseline), trees.value[node]]), axis=0)[-1]
         return expit(raw)
