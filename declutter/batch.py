@@ -55,6 +55,7 @@ class Summary:
     empty: int = 0
     failed: int = 0
     skipped: int = 0
+    stopped: bool = False  # --fail-fast stopped the run: records after the failure were not processed
     reasons: Counter = field(default_factory=Counter)
 
     @property
@@ -63,7 +64,8 @@ class Summary:
 
     def line(self) -> str:
         text = f"read {self.read}, cleaned {self.cleaned}, empty after cleaning {self.empty}, failed {self.failed}"
-        return text + (f", skipped (already done) {self.skipped}" if self.skipped else "")
+        text += f", skipped (already done) {self.skipped}" if self.skipped else ""
+        return text + (", then stopped at the first failure (--fail-fast): later records were not processed" if self.stopped else "")
 
 
 # -- the work done in each worker ---------------------------------------------------------------
@@ -206,6 +208,7 @@ def run_batch(items: Iterable[Item], options: BatchOptions, total: int | None = 
 
     def handle(outcomes) -> bool:
         for status, value in outcomes:
+            summary.read += 1  # counted as handled, so that read = written + failed even when the run stops
             if status == "failed":
                 summary.failed += 1
                 summary.reasons[value.reason.split(":")[0]] += 1
@@ -213,6 +216,7 @@ def run_batch(items: Iterable[Item], options: BatchOptions, total: int | None = 
                 if not options.quiet:
                     print(f"declutter: {value.id}: {value.reason}", file=sys.stderr)
                 if options.fail_fast:
+                    summary.stopped = True
                     return False
                 continue
             if value["empty"]:
@@ -235,10 +239,8 @@ def run_batch(items: Iterable[Item], options: BatchOptions, total: int | None = 
             work: list[Record] = []
             slots: list[int] = []
             for item in chunk:
-                summary.read += 1
                 if item.key in done or (tree is not None and isinstance(item, Record) and tree.done(tree_path(item))):
                     summary.skipped += 1
-                    summary.read -= 1
                     continue
                 if isinstance(item, Failure):
                     ready.append(("failed", item))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import zlib
 from pathlib import Path
 
 import click
@@ -53,7 +54,24 @@ def _check_model(model_path: Path | None, trust: bool) -> None:
 
 
 def _read(path: str) -> bytes:
-    return sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+    """One document's bytes from a file (gunzipped when its name ends in .gz) or stdin (``-``)."""
+    from declutter.records import open_binary
+
+    if path == "-":
+        return sys.stdin.buffer.read()
+    try:
+        with open_binary(Path(path)) as handle:
+            return handle.read()
+    except (OSError, EOFError, zlib.error) as exc:
+        raise click.ClickException(f"{path}: unreadable file: {exc}") from exc
+
+
+def _tag_file(cleaner, path: str, input_format: str):
+    """``cleaner.tag`` of one file, its failure (binary data, too large, ...) as a one-line error."""
+    try:
+        return cleaner.tag(_read(path), input_format)
+    except (ValueError, TypeError) as exc:
+        raise click.ClickException(f"{path}: {exc}") from exc
 
 
 @click.group()
@@ -105,8 +123,11 @@ def clean(inputs, output, input_format, output_format, keep, tags, id_field, tex
       declutter clean article.txt --threshold 0.2    # only text the model is sure of
     """
     from declutter.batch import BatchOptions, run_batch
-    from declutter.records import JsonlFields, kind_of, read_inputs
+    from declutter.records import JsonlFields, files_under, kind_of, read_inputs
 
+    if output and output.lower().endswith((".txt", ".html", ".htm")):  # would become a directory of that name
+        raise click.UsageError(f"--output {output}: give a directory (one .txt per document), a .jsonl file, "
+                               "or leave --output out and redirect stdout (declutter clean a.html > a.txt)")
     _check_model(model_path, trust_model)  # fail early, once, on a model that cannot be loaded
     inputs = list(inputs) or ["-"]
     fields = JsonlFields(id=id_field, text=None if html_field else text_field, html=html_field, url=url_field)
@@ -119,7 +140,7 @@ def clean(inputs, output, input_format, output_format, keep, tags, id_field, tex
     stdin_kind = "jsonl" if stdin_jsonl else "document"
     if site_repeats and "-" in inputs:
         raise click.UsageError("--site-repeats reads the input twice and cannot be used with stdin")
-    total = _count_documents(inputs, kind_of)
+    total = _count_documents(inputs, kind_of, files_under)
     try:
         summary = run_batch(
             read_inputs(inputs, fields, stdin_kind), options, total=total,
@@ -133,7 +154,7 @@ def clean(inputs, output, input_format, output_format, keep, tags, id_field, tex
         sys.exit(1)
 
 
-def _count_documents(inputs: list[str], kind_of) -> int | None:
+def _count_documents(inputs: list[str], kind_of, files_under) -> int | None:
     """How many records there will be, when that is cheap to know (plain files only)."""
     count = 0
     for raw in inputs:
@@ -141,8 +162,8 @@ def _count_documents(inputs: list[str], kind_of) -> int | None:
         if raw == "-":
             count += 1
         elif path.is_dir():
-            files = [p for p in path.rglob("*") if p.is_file() and kind_of(p)]
-            if any(kind_of(p) != "document" for p in files):
+            files = list(files_under(path))  # every file is a record: read, or reported as of unknown type
+            if any(kind_of(p) in ("jsonl", "warc") for p in files):
                 return None
             count += len(files)
         elif kind_of(path) in ("jsonl", "warc"):
@@ -178,7 +199,7 @@ def tag(file, input_format, view, width, threshold, model_path, trust_model):
         input_format, view = "auto", input_format
     view = view or "table"
     cleaner = _cleaner(model_path, trust_model, threshold=threshold)
-    tagged = cleaner.tag(_read(file), input_format)
+    tagged = _tag_file(cleaner, file, input_format)
     if view == "labels":  # an HTML page's blocks keep their DOM evidence, so a model retrained on them learns the page
         from declutter.dataset import LabelledDocument
 
@@ -313,11 +334,16 @@ def review(files, output, input_format, keep, threshold, model_path, trust_model
     from declutter.writers import atomic_write
 
     cleaner = _cleaner(model_path, trust_model, keep, threshold)
-    documents = []
-    for file in files:
+    documents, failed = [], 0
+    for file in files:  # a file that cannot be read or cleaned is named on stderr; the others are shown
         try:
-            documents.append((file, cleaner.tag(_read(file), input_format)))
-        except ValueError as exc:
-            raise click.ClickException(f"{file}: {exc}") from exc
+            documents.append((file, _tag_file(cleaner, file, input_format)))
+        except click.ClickException as exc:
+            failed += 1
+            click.echo(f"declutter: {exc.message}", err=True)
+    if not documents:
+        raise click.ClickException("no file could be shown: no report written")
     atomic_write(output, render_review(documents))
-    click.echo(f"wrote {output}", err=True)
+    click.echo(f"wrote {output} ({len(documents)} of {len(files)} files)", err=True)
+    if failed:
+        sys.exit(1)

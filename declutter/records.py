@@ -19,6 +19,8 @@ from urllib.parse import urlsplit
 TEXT_SUFFIXES = (".txt", ".html", ".htm", ".txt.gz", ".html.gz", ".htm.gz")
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
 WARC_SUFFIXES = (".warc", ".warc.gz")
+UNKNOWN_TYPE = ("not read: unknown file type inside a directory (read: .txt, .html, .htm, .jsonl, .ndjson, .warc, each "
+                "optionally .gz); name the file itself to clean it as one document")
 
 
 @dataclass
@@ -97,22 +99,24 @@ def read_inputs(paths: list[str], fields: JsonlFields = JsonlFields(), stdin_kin
             continue
         path = Path(raw)
         if path.is_dir():
-            for file in _walk(path):
-                yield from _read_file(file, fields, root=path)
+            for file in files_under(path):
+                if kind_of(file):
+                    yield from _read_file(file, fields, root=path)
+                else:  # in the error report, not silently left behind
+                    yield Failure(key=str(file), id=str(file), source=str(file), reason=UNKNOWN_TYPE)
         elif path.exists():
             yield from _read_file(path, fields, root=None)
         else:
             yield Failure(key=raw, id=raw, source=raw, reason="no such file or directory")
 
 
-def _walk(root: Path) -> Iterator[Path]:
-    """Supported files under ``root`` in a stable order."""
+def files_under(root: Path) -> Iterator[Path]:
+    """Files under ``root`` in a stable order, hidden ones (``.name``) left out."""
     for directory, subdirs, files in os.walk(root):
-        subdirs.sort()
+        subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
         for name in sorted(files):
-            path = Path(directory, name)
-            if kind_of(path):
-                yield path
+            if not name.startswith("."):
+                yield Path(directory, name)
 
 
 def _read_file(path: Path, fields: JsonlFields, root: Path | None) -> Iterator[Item]:
@@ -120,12 +124,12 @@ def _read_file(path: Path, fields: JsonlFields, root: Path | None) -> Iterator[I
     source = str(path)
     try:
         if kind == "jsonl":
-            with _open_binary(path) as handle:
+            with open_binary(path) as handle:
                 yield from _jsonl_lines(handle, source, fields)
         elif kind == "warc":
             yield from _warc_records(path)
         else:
-            with _open_binary(path) as handle:
+            with open_binary(path) as handle:
                 content = handle.read()
             relative = str(path.relative_to(root)) if root is not None else path.name
             site = str(path.parent.relative_to(root)) if root is not None else str(path.parent)
@@ -134,7 +138,8 @@ def _read_file(path: Path, fields: JsonlFields, root: Path | None) -> Iterator[I
         yield Failure(key=f"{source}#read", id=source, source=source, reason=f"unreadable file: {exc}")
 
 
-def _open_binary(path: Path):
+def open_binary(path: Path):
+    """The file's bytes, gunzipped when its name ends in .gz."""
     return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else path.open("rb")
 
 

@@ -50,12 +50,13 @@ def test_directory_to_mirrored_tree_accounts_for_every_record(tmp_path, messy_tr
     out = tmp_path / "out"
     done = run(messy_tree, "-o", out, "-q", check_rc=1)
     counts = summary(done)
-    inputs = [p for p in messy_tree.rglob("*") if p.is_file() and p.suffix != ".md"]
+    inputs = [p for p in messy_tree.rglob("*") if p.is_file()]
     written = [p for p in out.rglob("*.txt")]
     errors = [json.loads(line) for line in (tmp_path / "out.errors.jsonl").read_text().splitlines()]
-    assert counts["read"] == len(inputs) == 17
+    assert counts["read"] == len(inputs) == 18
     assert counts["read"] == len(written) + len(errors) == counts["cleaned"] + counts["empty"] + counts["failed"]
-    assert {Path(e["source"]).name for e in errors} == {"binary.txt", "truncated.html.gz"}
+    assert {Path(e["source"]).name for e in errors} == {"binary.txt", "truncated.html.gz", "notes.md"}
+    assert "unknown file type" in next(e["reason"] for e in errors if e["source"].endswith("notes.md"))
     assert all(e["reason"] for e in errors)
     assert (out / "extra" / "seed.txt").read_text().rstrip("\n") == seed_expected
     assert (out / "extra" / "page.txt").read_text().rstrip("\n") == cleaner.clean(seed_page)
@@ -125,12 +126,17 @@ def test_parallel_output_equals_serial(tmp_path):
     assert (tmp_path / "one.jsonl").read_bytes() == (tmp_path / "two.jsonl").read_bytes()
 
 
-def test_fail_fast_stops_at_the_first_failure(tmp_path):
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_fail_fast_stops_at_the_first_failure_and_counts_what_it_handled(tmp_path, jobs):
     data = tmp_path / "in.jsonl"
-    data.write_text("{bad\n" + "".join(json.dumps({"id": i, "text": "A line of text."}) + "\n" for i in range(100)))
-    done = run(data, "-o", tmp_path / "o.jsonl", "-q", "--fail-fast", check_rc=1)
-    assert summary(done)["failed"] == 1
-    assert summary(done)["read"] < 100
+    good = lambda i: json.dumps({"id": i, "text": "A line of text."}) + "\n"  # noqa: E731
+    data.write_text("".join(map(good, range(5))) + "{bad\n" + "".join(map(good, range(5, 300))))
+    done = run(data, "-o", tmp_path / "o.jsonl", "-q", "--fail-fast", "-j", jobs, check_rc=1)
+    counts = summary(done)
+    written = (tmp_path / "o.jsonl").read_text().splitlines()
+    assert counts["failed"] == 1 and counts["read"] == len(written) + 1 < 300  # read = written + failed
+    assert [json.loads(line)["id"] for line in written] == list(range(5))
+    assert "stopped at the first failure" in done.stderr.decode()
 
 
 def _kill_midway(args, part: Path, min_bytes: int) -> None:
@@ -201,3 +207,10 @@ def test_site_repetition_drops_what_repeats_across_a_site_but_not_a_shared_quote
             assert dropped["reason"] == "repeated on 3+ pages of harbourledger.example"
     quoted = [p for r in dedup[:2] for p in r["declutter"]["paragraphs"] if p["text"] == quote]
     assert len(quoted) == 2 and "reason" not in quoted[0] and "reason" not in quoted[1]  # a quote on two pages stays
+
+
+def test_an_output_named_like_a_text_file_is_refused_not_made_a_directory(tmp_path, seed_text):
+    source = tmp_path / "a.txt"
+    source.write_text(seed_text)
+    done = run(source, "-o", tmp_path / "clean.txt", check_rc=2)
+    assert "redirect stdout" in done.stderr.decode() and not (tmp_path / "clean.txt").exists()

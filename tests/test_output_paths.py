@@ -34,3 +34,13 @@ def test_jsonl_ids_cannot_escape_the_output_directory(tmp_path):
     files = [p for p in tmp_path.rglob("*") if p.is_file() and p != data]
     assert len(files) == len(HOSTILE_IDS)
     assert all(p.resolve().is_relative_to(out.resolve()) for p in files)
+
+
+def test_outputs_get_the_mode_of_any_new_file(tmp_path):
+    """Written through a private temporary file, but not left private (umask 022: rw-r--r--)."""
+    from declutter.writers import atomic_write
+
+    atomic_write(tmp_path / "report.html", "<p>x</p>")
+    probe = tmp_path / "probe"
+    probe.write_text("")
+    assert (tmp_path / "report.html").stat().st_mode & 0o777 == probe.stat().st_mode & 0o777

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import subprocess
 import sys
@@ -147,3 +148,14 @@ def test_evaluate_takes_a_threshold_and_kept_kinds():
     with_meta = json.loads(runner.invoke(main, ["evaluate", data, "--json", "--keep", "meta"]).output)
     assert strict["kept"]["recall"] < default["kept"]["recall"]
     assert with_meta["per_category"]["meta"]["removed"] < default["per_category"]["meta"]["removed"]
+
+
+def test_tag_reads_gzip_and_names_a_bad_file_in_one_line(tmp_path, seed_page):
+    page = tmp_path / "page.html.gz"
+    page.write_bytes(gzip.compress(seed_page.encode()))
+    table = CliRunner().invoke(main, ["tag", str(page)])
+    assert table.exit_code == 0 and "navigation" in table.output and "article" in table.output
+    (tmp_path / "junk.bin").write_bytes(bytes(range(256)) * 20)
+    for name, reason in (("junk.bin", "binary data"), ("missing.txt", "unreadable file")):
+        done = subprocess.run([sys.executable, "-m", "declutter", "tag", str(tmp_path / name)], capture_output=True, text=True)
+        assert done.returncode == 1 and reason in done.stderr and "Traceback" not in done.stderr

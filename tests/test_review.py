@@ -76,3 +76,12 @@ def test_screenshot_is_not_blank(report, tmp_path):
     _chromium("--user-data-dir=" + str(tmp_path / "profile"), f"--screenshot={shot}", "--window-size=1200,1600", report.as_uri())
     data = shot.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
+
+
+def test_review_shows_the_files_it_can_and_names_the_others(tmp_path, seed_text):
+    good, junk, report = tmp_path / "a.txt", tmp_path / "junk.bin", tmp_path / "report.html"
+    good.write_text(seed_text)
+    junk.write_bytes(bytes(range(256)) * 20)
+    done = subprocess.run([sys.executable, "-m", "declutter", "review", str(good), str(junk), "-o", str(report)], capture_output=True, text=True)
+    assert done.returncode == 1 and "junk.bin: binary data" in done.stderr and "1 of 2 files" in done.stderr
+    assert "Remind me later." in html.unescape(report.read_text())
