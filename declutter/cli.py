@@ -204,7 +204,7 @@ def tag(file, input_format, view, width, threshold, model_path, trust_model):
         from declutter.dataset import LabelledDocument
 
         source = "html" if any(p.dom is not None for p in tagged) else "text"
-        record = LabelledDocument(Path(file).stem if file != "-" else "stdin", source, "", list(tagged)).to_json()
+        record = LabelledDocument(file if file != "-" else "stdin", source, "", list(tagged)).to_json()  # the path: ids must be unique
         click.echo(json.dumps(record, ensure_ascii=False))
         return
     if view == "json":

@@ -94,16 +94,23 @@ def data_files(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def read_documents(paths: Iterable[str | Path]) -> Iterator[LabelledDocument]:
-    """Every labelled document in ``paths``; a malformed line raises :class:`DataError`."""
+    """Every labelled document in ``paths``; a malformed line, or an id seen before (the split into
+    training and validation goes by id, so a repeated document would sit on both sides or count
+    twice), raises :class:`DataError`."""
+    seen: dict[str, str] = {}
     for path in data_files(paths):
         with _open(path) as handle:
             for line_number, line in enumerate(handle, 1):
                 if not line.strip():
                     continue
                 try:
-                    yield parse_record(json.loads(line))
+                    document = parse_record(json.loads(line))
                 except (KeyError, TypeError, ValueError) as exc:
                     raise DataError(f"{path}:{line_number}: {exc}") from exc
+                if document.id in seen:
+                    raise DataError(f"{path}:{line_number}: document id {document.id!r} already used at {seen[document.id]}: ids must be unique across all files")
+                seen[document.id] = f"{path}:{line_number}"
+                yield document
 
 
 def write_documents(documents: Iterable[LabelledDocument], path: str | Path) -> int:

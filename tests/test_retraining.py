@@ -159,3 +159,11 @@ def test_tag_reads_gzip_and_names_a_bad_file_in_one_line(tmp_path, seed_page):
     for name, reason in (("junk.bin", "binary data"), ("missing.txt", "unreadable file")):
         done = subprocess.run([sys.executable, "-m", "declutter", "tag", str(tmp_path / name)], capture_output=True, text=True)
         assert done.returncode == 1 and reason in done.stderr and "Traceback" not in done.stderr
+
+
+def test_train_refuses_a_document_id_used_twice(tmp_path):
+    data = tmp_path / "labels.jsonl"
+    data.write_text("".join(json.dumps(d) + "\n" for d in _labelled_documents(5)))
+    done = CliRunner().invoke(main, ["train", str(data), str(data), "-o", str(tmp_path / "m")])
+    assert done.exit_code == 1 and "already used at" in done.output and "t-0" in done.output
+    assert not (tmp_path / "m").exists()
