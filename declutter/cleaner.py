@@ -61,6 +61,8 @@ class TaggedDocument(list):
 
 def segment_document(document: str | bytes, format: Format = "auto", max_bytes: int | None = DEFAULT_MAX_BYTES, max_paragraphs: int | None = DEFAULT_MAX_PARAGRAPHS) -> TaggedDocument:
     """Decode ``document`` and split it into paragraphs, telling HTML from text when ``auto``."""
+    if not isinstance(document, (str, bytes)):
+        raise TypeError(f"a document is str (text or HTML) or bytes, not {type(document).__name__}")
     if max_bytes is not None and len(document) > max_bytes:
         raise DocumentTooLarge(f"document of {len(document):,} bytes is over the limit of {max_bytes:,} (--max-bytes)")
     text = decode_bytes(document) if isinstance(document, bytes) else document

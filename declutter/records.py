@@ -162,6 +162,8 @@ def _jsonl_lines(handle, source: str, fields: JsonlFields) -> Iterator[Item]:
             content = obj.get(field_name)
             if not isinstance(content, str):
                 reason = f"field {field_name!r} missing" if content is None else f"field {field_name!r} is not a string"
+                if content is None and not fields.html and isinstance(obj.get("html"), str):
+                    reason += " (the record has 'html': --html-field html reads it)"
                 yield Failure(key=key, id=doc_id, source=source, reason=reason)
                 continue
             url = obj.get(fields.url) if isinstance(obj.get(fields.url), str) else None

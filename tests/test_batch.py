@@ -214,3 +214,12 @@ def test_an_output_named_like_a_text_file_is_refused_not_made_a_directory(tmp_pa
     source.write_text(seed_text)
     done = run(source, "-o", tmp_path / "clean.txt", check_rc=2)
     assert "redirect stdout" in done.stderr.decode() and not (tmp_path / "clean.txt").exists()
+
+
+def test_a_record_with_html_but_no_html_field_option_gets_a_hint(tmp_path, seed_page):
+    data = tmp_path / "crawl.jsonl"
+    data.write_text(json.dumps({"id": "p1", "html": seed_page}) + "\n")
+    done = run(data, "-o", tmp_path / "o.jsonl", "-q", check_rc=1)
+    errors = [json.loads(line) for line in (tmp_path / "o.jsonl.errors.jsonl").read_text().splitlines()]
+    assert [e["id"] for e in errors] == ["p1"] and "--html-field html" in errors[0]["reason"]
+    assert summary(done)["failed"] == 1

@@ -100,3 +100,10 @@ def test_the_booster_predicts_on_one_openmp_thread_and_restores_the_callers_sett
             assert openmp_threads() == {1}
         assert cleaner.clean(seed_text) == seed_expected
         assert openmp_threads() == {2}
+
+
+def test_a_document_that_is_neither_text_nor_bytes_is_named_as_such(cleaner):
+    with pytest.raises(TypeError, match="not NoneType"):
+        cleaner.clean(None)
+    results = list(cleaner.stream(["A short story about the harbour.", {"html": "<p>x</p>"}], errors="return"))
+    assert results[0].ok and results[1].error == "TypeError: a document is str (text or HTML) or bytes, not dict"
