@@ -214,6 +214,8 @@ def test_an_output_named_like_a_text_file_is_refused_not_made_a_directory(tmp_pa
     source.write_text(seed_text)
     done = run(source, "-o", tmp_path / "clean.txt", check_rc=2)
     assert "redirect stdout" in done.stderr.decode() and not (tmp_path / "clean.txt").exists()
+    done = run(source, "-o", tmp_path / "clean.jsonl", "--output-format", "json", check_rc=2)  # not silently ignored
+    assert "--tags" in done.stderr.decode() and not (tmp_path / "clean.jsonl").exists()
 
 
 def test_a_record_with_html_but_no_html_field_option_gets_a_hint(tmp_path, seed_page):
