@@ -189,8 +189,10 @@ def run_batch(items: Iterable[Item], options: BatchOptions, total: int | None = 
     tree = TreeWriter(Path(options.output)) if kind == "tree" else None
     lines = LineWriter(None if options.output in (None, "-") else Path(options.output), resume=options.resume) if kind != "tree" else None
     errors_path = Path(options.errors) if options.errors else _default_errors_path(options.output)
-    errors = LineWriter(errors_path, resume=options.resume)
-    done = (lines.keys if lines else set()) | errors.keys
+    # --resume skips what was written; what failed is tried again (its input may have been fixed),
+    # so the error report starts afresh and ends up naming exactly the records that still fail
+    errors = LineWriter(errors_path)
+    done = lines.keys if lines else set()
 
     repetition = None
     if options.site_repeats and repetition_items is not None:

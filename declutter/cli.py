@@ -101,7 +101,7 @@ def main() -> None:
 @click.option("--url-field", default="url", show_default=True, help="JSONL input: the URL field (its domain is the site).")
 @click.option("--stdin-jsonl", is_flag=True, help="Read JSONL from stdin instead of one document.")
 @click.option("-j", "--jobs", type=click.IntRange(1), default=1, show_default=True, help="Worker processes.")
-@click.option("--resume", is_flag=True, help="Skip records already written by an interrupted run.")
+@click.option("--resume", is_flag=True, help="Skip records already written by an earlier (interrupted) run; records that failed are tried again.")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first record that fails.")
 @click.option("--errors", type=click.Path(), help="Error report (JSONL: id, source, reason). Default: beside the output.")
 @click.option("--max-bytes", type=click.IntRange(1), default=20_000_000, show_default=True, help="Records larger than this fail with a clear reason.")

@@ -225,3 +225,18 @@ def test_a_record_with_html_but_no_html_field_option_gets_a_hint(tmp_path, seed_
     errors = [json.loads(line) for line in (tmp_path / "o.jsonl.errors.jsonl").read_text().splitlines()]
     assert [e["id"] for e in errors] == ["p1"] and "--html-field html" in errors[0]["reason"]
     assert summary(done)["failed"] == 1
+
+
+def test_resume_tries_failed_records_again(tmp_path, seed_text, seed_expected):
+    root = tmp_path / "in"
+    root.mkdir()
+    (root / "a.txt").write_text(seed_text)
+    (root / "b.txt.gz").write_bytes(gzip.compress(seed_text.encode())[:40])  # torn
+    out = tmp_path / "out"
+    run(root, "-o", out, "-q", check_rc=1)
+    assert [json.loads(line)["source"] for line in (tmp_path / "out.errors.jsonl").read_text().splitlines()] == [str(root / "b.txt.gz")]
+    (root / "b.txt.gz").write_bytes(gzip.compress(seed_text.encode()))  # fixed
+    done = run(root, "-o", out, "--resume", check_rc=0)
+    assert (out / "b.txt").read_text().rstrip("\n") == seed_expected
+    assert "read 1, cleaned 1" in done.stderr.decode() and "skipped (already done) 1" in done.stderr.decode()
+    assert not (tmp_path / "out.errors.jsonl").exists()  # nothing fails any more
