@@ -103,7 +103,7 @@ def main() -> None:
 @click.option("-j", "--jobs", type=click.IntRange(1), default=1, show_default=True, help="Worker processes.")
 @click.option("--resume", is_flag=True, help="Skip records already written by an earlier (interrupted) run; records that failed are tried again.")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first record that fails.")
-@click.option("--errors", type=click.Path(), help="Error report (JSONL: id, source, reason). Default: beside the output.")
+@click.option("--errors", type=click.Path(), help="Error report (JSONL: id, source, reason). Default: OUTPUT.errors.jsonl beside the output; declutter-errors.jsonl in the current directory when the output is stdout. Written only when something fails.")
 @click.option("--max-bytes", type=click.IntRange(1), default=20_000_000, show_default=True, help="Records larger than this fail with a clear reason.")
 @click.option("--max-paragraphs", type=click.IntRange(1), default=100_000, show_default=True, help="Records with more paragraphs than this fail with a clear reason.")
 @click.option("--site-repeats", type=click.IntRange(2), default=None, help="Drop paragraphs found on at least N documents of the same site (reads the input twice).")
