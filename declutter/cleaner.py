@@ -65,7 +65,7 @@ def segment_document(document: str | bytes, format: Format = "auto", max_bytes: 
         raise TypeError(f"a document is str (text or HTML) or bytes, not {type(document).__name__}")
     if max_bytes is not None and len(document) > max_bytes:
         raise DocumentTooLarge(f"document of {len(document):,} bytes is over the limit of {max_bytes:,} (--max-bytes)")
-    text = decode_bytes(document) if isinstance(document, bytes) else document
+    text = decode_bytes(document) if isinstance(document, bytes) else document.replace("\x00", "")  # NULs are dropped as from bytes
     kind = format if format != "auto" else ("html" if looks_like_html(text) else "text")
     if kind == "html":
         document = TaggedDocument(segment_html(text), "html", "\n")

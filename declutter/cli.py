@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 import zlib
@@ -66,10 +67,10 @@ def _read(path: str) -> bytes:
         raise click.ClickException(f"{path}: unreadable file: {exc}") from exc
 
 
-def _tag_file(cleaner, path: str, input_format: str):
-    """``cleaner.tag`` of one file, its failure (binary data, too large, ...) as a one-line error."""
+def _tag_file(cleaner, content: bytes, path: str, input_format: str):
+    """``cleaner.tag`` of one file's ``content``, its failure (binary data, too large, ...) as a one-line error."""
     try:
-        return cleaner.tag(_read(path), input_format)
+        return cleaner.tag(content, input_format)
     except (ValueError, TypeError) as exc:
         raise click.ClickException(f"{path}: {exc}") from exc
 
@@ -201,12 +202,14 @@ def tag(file, input_format, view, width, threshold, model_path, trust_model):
         input_format, view = "auto", input_format
     view = view or "table"
     cleaner = _cleaner(model_path, trust_model, threshold=threshold)
-    tagged = _tag_file(cleaner, file, input_format)
+    content = _read(file)
+    tagged = _tag_file(cleaner, content, file, input_format)
     if view == "labels":  # an HTML page's blocks keep their DOM evidence, so a model retrained on them learns the page
         from declutter.dataset import LabelledDocument
 
         source = "html" if any(p.dom is not None for p in tagged) else "text"
-        record = LabelledDocument(file if file != "-" else "stdin", source, "", list(tagged)).to_json()  # the path: ids must be unique
+        doc_id = file if file != "-" else f"stdin-{hashlib.sha256(content).hexdigest()[:12]}"  # ids must be unique
+        record = LabelledDocument(doc_id, source, "", list(tagged)).to_json()
         click.echo(json.dumps(record, ensure_ascii=False))
         return
     if view == "json":
@@ -247,7 +250,10 @@ def train(data, output, validation_percent, boosting_iterations):
     validation = [d for d in documents if validation_percent and held_out(d.id, validation_percent)]
     training = [d for d in documents if d not in validation] if validation else documents
     click.echo(f"training on {len(training)} documents, validating on {len(validation)}", err=True)
-    model, facts = fit(training, verbose=1, boosting_iterations=boosting_iterations)
+    try:
+        model, facts = fit(training, verbose=1, boosting_iterations=boosting_iterations)
+    except ValueError as exc:  # too little data (too few documents or labels)
+        raise click.ClickException(f"cannot train: {exc}") from exc
     metrics = {}
     if validation:
         metrics["validation"] = evaluate(Cleaner(model), validation)
@@ -339,7 +345,7 @@ def review(files, output, input_format, keep, threshold, model_path, trust_model
     documents, failed = [], 0
     for file in files:  # a file that cannot be read or cleaned is named on stderr; the others are shown
         try:
-            documents.append((file, _tag_file(cleaner, file, input_format)))
+            documents.append((file, _tag_file(cleaner, _read(file), file, input_format)))
         except click.ClickException as exc:
             failed += 1
             click.echo(f"declutter: {exc.message}", err=True)

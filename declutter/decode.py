@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 
 from bs4 import UnicodeDammit
@@ -18,10 +19,20 @@ class DecodeError(ValueError):
     """The bytes are not text in any encoding we can recognise."""
 
 
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
 def decode_bytes(data: bytes) -> str:
     """Decode bytes of unknown encoding (BOM, declared charset, then detection)."""
     if not data:
         return ""
+    for bom, encoding in _BOMS:  # UTF-16/32 text is full of NUL bytes: it must not be taken for binary;
+        # the mark itself is not text
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding).replace("\x00", "")
+            except UnicodeDecodeError as exc:
+                raise DecodeError(f"starts with a {encoding} byte-order mark but is not {encoding}: {exc}") from exc
     sample = data[:65536]
     control = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     if control > max(2, len(sample) * _BINARY_SHARE):

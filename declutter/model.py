@@ -85,6 +85,8 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         X = [list(doc) for doc in X]
         if len(X) != len(y):
             raise ValueError(f"{len(X)} documents but {len(y)} label sequences")
+        if len(X) < self.folds:  # the second stage learns from out-of-fold predictions
+            raise ValueError(f"training needs at least {self.folds} documents (folds={self.folds}), got {len(X)}")
         labels = np.asarray([label for seq in y for label in seq], dtype=object)
         sizes = np.fromiter((len(doc) for doc in X), dtype=np.int64, count=len(X))
         if labels.shape[0] != sizes.sum():
@@ -195,6 +197,19 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
     def predict(self, X: Sequence[Document]) -> list[np.ndarray]:
         """Per document, the array of its paragraphs' labels."""
         return [self.classes_[p.argmax(axis=1)] for p in self.predict_proba(X)]
+
+    def score(self, X: Sequence[Document], y: Sequence[Sequence[str]], sample_weight=None) -> float:
+        """Accuracy over all paragraphs (``sample_weight``: one weight per document, as in :meth:`fit`);
+        scikit-learn's would compare whole label sequences."""
+        predicted = self.predict(X)
+        sizes = [len(p) for p in predicted]
+        if [len(labels) for labels in y] != sizes:
+            raise ValueError("every paragraph needs exactly one label")
+        if not sum(sizes):
+            raise ValueError("no paragraphs to score")
+        hits = np.concatenate(predicted) == np.concatenate([np.asarray(labels, dtype=object) for labels in y])
+        weights = None if sample_weight is None else np.repeat(np.asarray(sample_weight, dtype=float), sizes)
+        return float(np.average(hits, weights=weights))
 
     def predict_proba_flat(self, X: Sequence[Document]) -> tuple[np.ndarray, np.ndarray]:
         """All paragraphs' probabilities in one array, and the paragraph count per document."""

@@ -151,3 +151,14 @@ def test_batch_survives_every_nasty_input(tmp_path):
     for fragment in ("binary", "over the limit", "malformed JSON", "corrupt", "a line must hold a JSON object"):
         assert fragment in reasons
     FUZZ.record("batch of nasty files", 0.0, crashed=False, label="batch")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32", "utf-8-sig"])
+def test_text_with_a_byte_order_mark_is_decoded_not_taken_for_binary(cleaner, seed_text, seed_expected, encoding):
+    assert cleaner.clean(seed_text.encode(encoding)).rstrip("\n") == seed_expected
+
+
+def test_nul_characters_are_dropped_from_str_and_bytes_alike(cleaner):
+    story = "The council\x00 voted on Tuesday to extend the harbour wall by forty metres before winter."
+    outputs = {cleaner.clean(story), cleaner.clean(story.encode()), cleaner.clean(f"<html><body><p>{story}</p></body></html>")}
+    assert outputs == {story.replace("\x00", "")}

@@ -167,3 +167,15 @@ def test_train_refuses_a_document_id_used_twice(tmp_path):
     done = CliRunner().invoke(main, ["train", str(data), str(data), "-o", str(tmp_path / "m")])
     assert done.exit_code == 1 and "already used at" in done.output and "t-0" in done.output
     assert not (tmp_path / "m").exists()
+
+
+def test_train_on_too_few_documents_says_so(tmp_path):
+    data = tmp_path / "two.jsonl"
+    data.write_text("".join(json.dumps(d) + "\n" for d in _labelled_documents(2)))
+    done = CliRunner().invoke(main, ["train", str(data), "-o", str(tmp_path / "m"), "--validation-percent", "0"])
+    assert done.exit_code == 1 and "at least 3 documents" in done.output and "Traceback" not in done.output
+
+
+def test_labels_from_stdin_get_an_id_of_their_own(seed_text, seed_page):
+    ids = [json.loads(CliRunner().invoke(main, ["tag", "-", "--format", "labels"], input=text).output)["id"] for text in (seed_text, seed_page, seed_text)]
+    assert ids[0] != ids[1] and ids[0] == ids[2] and all(i.startswith("stdin-") for i in ids)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+import numpy as np
 import pytest
 from sklearn.base import clone
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -107,3 +108,16 @@ def test_a_document_that_is_neither_text_nor_bytes_is_named_as_such(cleaner):
         cleaner.clean(None)
     results = list(cleaner.stream(["A short story about the harbour.", {"html": "<p>x</p>"}], errors="return"))
     assert results[0].ok and results[1].error == "TypeError: a document is str (text or HTML) or bytes, not dict"
+
+
+def test_classifier_score_is_paragraph_accuracy(cleaner):
+    from declutter.dataset import read_documents
+    from tests.conftest import ROOT
+
+    documents = list(read_documents([ROOT / "training_data" / "holdout" / "written_holdout6_b.jsonl"]))[:10]
+    X, y = [d.unlabelled() for d in documents], [d.labels for d in documents]
+    predicted = cleaner.model.predict(X)
+    expected = sum(int((p == t).sum()) for p, t in zip(predicted, map(np.asarray, y))) / sum(map(len, y))
+    assert cleaner.model.score(X, y) == pytest.approx(expected)
+    weights = [1.0] * 9 + [0.0]  # the last document does not count
+    assert cleaner.model.score(X, y, sample_weight=weights) == pytest.approx(cleaner.model.score(X[:9], y[:9]))
