@@ -139,7 +139,7 @@ def _read_file(path: Path, fields: JsonlFields, root: Path | None) -> Iterator[I
 
 
 def open_binary(path: Path):
-    """The file's bytes, gunzipped when its name ends in .gz."""
+    """The file opened for reading bytes, gunzipped as it is read when its name ends in .gz."""
     return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else path.open("rb")
 
 
