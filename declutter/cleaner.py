@@ -65,10 +65,10 @@ def segment_document(document: str | bytes, format: Format = "auto", max_bytes: 
         raise TypeError(f"a document is str (text or HTML) or bytes, not {type(document).__name__}")
     if max_bytes is not None and len(document) > max_bytes:
         raise DocumentTooLarge(f"document of {len(document):,} bytes is over the limit of {max_bytes:,} (--max-bytes)")
-    text = decode_bytes(document) if isinstance(document, bytes) else document.replace("\x00", "")  # NULs are dropped as from bytes
+    text = decode_bytes(document) if isinstance(document, bytes) else document
     kind = format if format != "auto" else ("html" if looks_like_html(text) else "text")
-    if kind == "html":
-        document = TaggedDocument(segment_html(text), "html", "\n")
+    if kind == "html":  # NULs are dropped (as from bytes; lxml would make them U+FFFD); plain text stays exact
+        document = TaggedDocument(segment_html(text.replace("\x00", "")), "html", "\n")
     elif kind == "text":
         paragraphs, layout = segment_text(text)
         document = TaggedDocument(paragraphs, "text", layout.separator)
