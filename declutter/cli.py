@@ -351,7 +351,11 @@ def review(files, output, input_format, keep, threshold, model_path, trust_model
             click.echo(f"declutter: {exc.message}", err=True)
     if not documents:
         raise click.ClickException("no file could be shown: no report written")
-    atomic_write(output, render_review(documents))
+    manifest = cleaner.manifest
+    decided_by = (f"Model {model_path or 'shipped with declutter'} (model.joblib sha256 {manifest.get('model_sha256', '?')[:12]}…, "
+                  f"built {manifest.get('created', '?')[:10]}); " + (f"drop threshold {threshold}" if threshold is not None else "its calibrated drop rules")
+                  + (f"; also kept: {', '.join(keep)}" if keep else "") + ".")
+    atomic_write(output, render_review(documents, decided_by))
     click.echo(f"wrote {output} ({len(documents)} of {len(files)} files)", err=True)
     if failed:
         sys.exit(1)

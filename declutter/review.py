@@ -24,11 +24,14 @@ h1 { font-size: 1.4em; } h2 { font-size: 1.1em; margin-top: 2em; border-bottom: 
 """
 
 
-def render_review(documents: Sequence[tuple[str, Sequence]]) -> str:
-    """``documents`` are (title, tagged paragraphs) pairs; returns the whole HTML page."""
+def render_review(documents: Sequence[tuple[str, Sequence]], decided_by: str = "") -> str:
+    """``documents`` are (title, tagged paragraphs) pairs, ``decided_by`` says which model and rule
+    made the decisions; returns the whole HTML page."""
     parts = [
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>declutter review</title>",
-        f"<style>{_STYLE}</style></head><body><h1>declutter review</h1><p class='legend'>",
+        f"<style>{_STYLE}</style></head><body><h1>declutter review</h1>",
+        f"<p class='summary model'>{html.escape(decided_by)}</p>" if decided_by else "",
+        "<p class='legend'>",
         "".join(
             f"<span style='background:{_COLOURS[label]}' title='{html.escape(description)}'>{label}</span>"
             for label, description in CATEGORIES.items()

@@ -85,3 +85,14 @@ def test_review_shows_the_files_it_can_and_names_the_others(tmp_path, seed_text)
     done = subprocess.run([sys.executable, "-m", "declutter", "review", str(good), str(junk), "-o", str(report)], capture_output=True, text=True)
     assert done.returncode == 1 and "junk.bin: binary data" in done.stderr and "1 of 2 files" in done.stderr
     assert "Remind me later." in html.unescape(report.read_text())
+
+
+def test_the_report_names_the_model_and_rule_that_decided(tmp_path, seed_text):
+    from declutter.model_store import load_model
+
+    good, report = tmp_path / "a.txt", tmp_path / "report.html"
+    good.write_text(seed_text)
+    subprocess.run([sys.executable, "-m", "declutter", "review", str(good), "-o", str(report), "--threshold", "0.3"], check=True, capture_output=True)
+    shipped_sha = load_model()[1]["model_sha256"]
+    text = report.read_text()
+    assert f"sha256 {shipped_sha[:12]}" in text and "drop threshold 0.3" in text
