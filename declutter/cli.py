@@ -124,7 +124,7 @@ def clean(inputs, output, input_format, output_format, keep, tags, id_field, tex
       declutter clean article.txt --threshold 0.2    # only text the model is sure of
     """
     from declutter.batch import BatchOptions, run_batch
-    from declutter.records import JsonlFields, files_under, kind_of, read_inputs
+    from declutter.records import JsonlFields, read_inputs
 
     if output is not None and output_format == "json":
         raise click.UsageError("--output-format is for stdout; with --output, FILE.jsonl holds JSON (add --tags for every paragraph's label)")
@@ -143,7 +143,7 @@ def clean(inputs, output, input_format, output_format, keep, tags, id_field, tex
     stdin_kind = "jsonl" if stdin_jsonl else "document"
     if site_repeats and "-" in inputs:
         raise click.UsageError("--site-repeats reads the input twice and cannot be used with stdin")
-    total = _count_documents(inputs, kind_of, files_under)
+    total = _count_documents(inputs)
     try:
         summary = run_batch(
             read_inputs(inputs, fields, stdin_kind), options, total=total,
@@ -157,8 +157,10 @@ def clean(inputs, output, input_format, output_format, keep, tags, id_field, tex
         sys.exit(1)
 
 
-def _count_documents(inputs: list[str], kind_of, files_under) -> int | None:
+def _count_documents(inputs: list[str]) -> int | None:
     """How many records there will be, when that is cheap to know (plain files only)."""
+    from declutter.records import files_under, kind_of
+
     count = 0
     for raw in inputs:
         path = Path(raw)
