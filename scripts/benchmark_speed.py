@@ -26,6 +26,7 @@ from pathlib import Path  # noqa: E402
 from sklearn.feature_extraction.text import HashingVectorizer  # noqa: E402
 
 from declutter import Cleaner  # noqa: E402
+from declutter.batch import CHUNK  # noqa: E402
 from declutter.segment import segment_html  # noqa: E402
 from peers import load_peers  # noqa: E402
 from wcxb import pages  # noqa: E402
@@ -81,6 +82,8 @@ def main() -> None:
 
     tools["lxml.html parse only (floor)"] = lambda html: etree.fromstring(html.encode(), etree.HTMLParser())
     rates = {name: rate(extract, htmls, args.repeats) for name, extract in tools.items()}
+    batches = [htmls[i : i + CHUNK] for i in range(0, len(htmls), CHUNK)]  # as `declutter clean DIR` hands pages to the model
+    rates[f"declutter, batches of {CHUNK} pages (tag_many)"] = rate(lambda batch: cleaner.tag_many(batch, format="html"), batches, args.repeats) * len(htmls) / len(batches)
     reference = rates.get("trafilatura")
     print("| tool | pages/s | × trafilatura |\n|---|---:|---:|")
     for name, value in rates.items():
