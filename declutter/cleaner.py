@@ -25,6 +25,7 @@ from declutter.paragraph import Paragraph
 from declutter.segment import segment_html, segment_text
 
 Format = Literal["auto", "text", "html"]
+FORMATS = ("auto", "text", "html")
 DEFAULT_MAX_BYTES = 20_000_000
 DEFAULT_MAX_PARAGRAPHS = 100_000
 
@@ -63,20 +64,39 @@ def segment_document(document: str | bytes, format: Format = "auto", max_bytes: 
     """Decode ``document`` and split it into paragraphs, telling HTML from text when ``auto``."""
     if not isinstance(document, (str, bytes)):
         raise TypeError(f"a document is str (text or HTML) or bytes, not {type(document).__name__}")
-    if max_bytes is not None and len(document) > max_bytes:
-        raise DocumentTooLarge(f"document of {len(document):,} bytes is over the limit of {max_bytes:,} (--max-bytes)")
+    check_format(format)
+    if max_bytes is not None and (size := _size_over(document, max_bytes)):
+        raise DocumentTooLarge(f"document of {size} is over the limit of {max_bytes:,} bytes (max_bytes, --max-bytes)")
     text = decode_bytes(document) if isinstance(document, bytes) else document
     kind = format if format != "auto" else ("html" if looks_like_html(text) else "text")
     if kind == "html":  # NULs are dropped (as from bytes; lxml would make them U+FFFD); plain text stays exact
         document = TaggedDocument(segment_html(text.replace("\x00", "")), "html", "\n")
-    elif kind == "text":
+    else:
         paragraphs, layout = segment_text(text)
         document = TaggedDocument(paragraphs, "text", layout.separator)
-    else:
-        raise ValueError(f"unknown format {format!r}: use auto, text or html")
     if max_paragraphs is not None and len(document) > max_paragraphs:
         raise DocumentTooLarge(f"document has {len(document):,} paragraphs, over the limit of {max_paragraphs:,} (--max-paragraphs)")
     return document
+
+
+def check_format(format: str) -> str:
+    """``format`` if it is one of ``FORMATS``; a ValueError that lists them otherwise."""
+    if format not in FORMATS:
+        raise ValueError(f"unknown format {format!r}: use auto, text or html")
+    return format
+
+
+def _size_over(document: str | bytes, max_bytes: int) -> str | None:
+    """How big ``document`` is ("1,234 bytes") when it is over ``max_bytes`` bytes, else None. A
+    str counts as UTF-8 (one to four bytes a character) and is encoded only when its length
+    cannot tell."""
+    if isinstance(document, bytes):
+        return f"{len(document):,} bytes" if len(document) > max_bytes else None
+    if len(document) > max_bytes:
+        return f"{len(document):,} characters"
+    if len(document) * 4 > max_bytes and (size := len(document.encode("utf-8", "surrogatepass"))) > max_bytes:
+        return f"{size:,} bytes as UTF-8"
+    return None
 
 
 @dataclass
@@ -136,10 +156,13 @@ class Cleaner:
         """Tag an iterable lazily, one result per document, in order.
 
         With ``errors="return"`` a document that cannot be cleaned yields a result whose
-        ``error`` says why, instead of raising; the stream goes on."""
+        ``error`` says why, instead of raising; the stream goes on. A wrong ``format`` or
+        ``errors`` raises here, at the call, not once per document."""
         if errors not in ("raise", "return"):
             raise ValueError("errors must be 'raise' or 'return'")
-        iterator = iter(documents)
+        return self._stream(iter(documents), check_format(format), errors, batch_size)
+
+    def _stream(self, iterator: Iterator[str | bytes], format: Format, errors: str, batch_size: int) -> Iterator[CleanResult]:
         while batch := list(islice(iterator, batch_size)):
             results: list[CleanResult] = []
             for document in batch:

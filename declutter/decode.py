@@ -11,6 +11,11 @@ _HTML_SIGNS = re.compile(
     r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<(?:p|div|article|section|span|a|br|h[1-6]|li|table|meta|title)[\s>/]",
     re.IGNORECASE,
 )
+_LEADING_NOISE = re.compile(r"(?:\s+|<!--.*?(?:-->|$)|<\?xml[^>]*>)*", re.DOTALL)  # before a page's first tag
+_SNIFF_CHARS = 4096
+# WHATWG Encoding: browsers read these labels as windows-1252, whose curly quotes, dashes and euro
+# sign sit where ISO-8859-1 has invisible C1 controls; pages that say latin-1 mean windows-1252
+_READ_AS_WINDOWS_1252 = frozenset({"iso-8859-1", "latin-1", "latin1", "ascii", "us-ascii", "iso8859-1", "l1"})
 _CONTROL_BYTES = bytes(c for c in range(32) if c not in (9, 10, 12, 13))
 _BINARY_SHARE = 0.05  # more control bytes than this in the first 64 KB means binary data
 
@@ -41,12 +46,16 @@ def decode_bytes(data: bytes) -> str:
         return data.decode("utf-8").replace("\x00", "")
     except UnicodeDecodeError:
         pass
-    dammit = UnicodeDammit(data, is_html=bool(_HTML_SIGNS.search(data[:4096].decode("latin-1"))))
+    dammit = UnicodeDammit(data, is_html=looks_like_html(data[:65536].decode("latin-1")))
     if dammit.unicode_markup is None:
         raise DecodeError("could not detect the text encoding")
+    if (dammit.original_encoding or "").lower() in _READ_AS_WINDOWS_1252:
+        return data.decode("windows-1252", errors="replace").replace("\x00", "")
     return dammit.unicode_markup.replace("\x00", "")
 
 
 def looks_like_html(text: str) -> bool:
-    """True when the start of ``text`` carries HTML markup."""
-    return bool(_HTML_SIGNS.search(text[:4096]))
+    """True when the start of ``text`` carries HTML markup, once leading whitespace, comments
+    (a licence header) and an XML declaration are skipped."""
+    start = _LEADING_NOISE.match(text[:65536]).end()
+    return bool(_HTML_SIGNS.search(text, start, start + _SNIFF_CHARS))

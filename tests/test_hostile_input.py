@@ -163,3 +163,39 @@ def test_nul_characters_are_dropped_from_bytes_and_html_and_kept_in_str_text(cle
     assert cleaner.clean(story) == story  # plain text given as str: the output is a faithful subset
     outputs = {cleaner.clean(story.encode()), cleaner.clean(f"<html><body><p>{story}</p></body></html>")}
     assert outputs == {story.replace("\x00", "")}  # not U+FFFD in HTML
+
+
+@pytest.mark.parametrize("lead", ["<!-- " + "Licensed under the terms of the site's licence. " * 120 + "-->\n", "\n" * 5000, '<?xml version="1.0" encoding="utf-8"?>\n'])
+def test_html_after_a_long_comment_blank_lines_or_xml_declaration_is_read_as_html(cleaner, seed_page, lead):
+    """Auto-detection looked at the first 4 KB only: a page behind a licence comment or template
+    whitespace was "plain text", and its markup came out as the clean text."""
+    tagged = cleaner.tag(lead + seed_page)
+    assert tagged.format == "html"
+    assert tagged.text == cleaner.clean(seed_page, format="html")
+    assert "<" not in tagged.text
+
+
+def test_a_page_labelled_latin_1_is_read_as_windows_1252_as_browsers_do(cleaner):
+    """WHATWG maps the iso-8859-1 label to windows-1252: its curly quotes, dashes and euro sign
+    would otherwise become invisible C1 control characters."""
+    story = "Le ministre a déclaré : “Nous investirons 5 € par habitant” – une première pour la région, a-t-il ajouté devant les élus."
+    page = f'<html><head><meta charset="iso-8859-1"></head><body><article><h1>Budget</h1><p>{story}</p></article></body></html>'
+    paragraphs = [p.text for p in cleaner.tag(page.encode("cp1252"), format="html")]
+    assert story in paragraphs
+    assert not any("\x80" <= c <= "\x9f" for p in paragraphs for c in p)
+
+
+def test_max_bytes_counts_a_str_in_utf8_bytes_like_the_same_bytes(cleaner):
+    from declutter import Cleaner
+
+    small = Cleaner(cleaner.model, max_bytes=1000, manifest=cleaner.manifest)
+    text = "é" * 900  # 900 characters, 1,800 bytes
+    for document in (text, text.encode("utf-8")):
+        with pytest.raises(DocumentTooLarge, match="1,800 bytes"):
+            small.tag(document)
+    assert small.tag("é" * 499).text  # 998 bytes
+
+
+def test_stream_refuses_an_unknown_format_at_the_call_not_per_document(cleaner):
+    with pytest.raises(ValueError, match="unknown format 'xml'"):
+        cleaner.stream(["a", "b"], format="xml", errors="return")
