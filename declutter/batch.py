@@ -21,7 +21,7 @@ from typing import Iterable, Iterator
 
 from declutter.records import Failure, Item, Record
 from declutter.repetition import SiteRepetition
-from declutter.writers import LineWriter, TreeWriter, safe_name
+from declutter.writers import ErrorReport, LineWriter, TreeWriter, safe_name
 
 CHUNK = 32
 
@@ -157,20 +157,25 @@ def _render(record: Record, doc) -> dict:
 def _output_kind(output: str | None) -> str:
     if output is None:
         return "stdout"
-    if output == "-" or output.endswith((".jsonl", ".jsonl.gz", ".ndjson")):
+    if output == "-" or output.lower().endswith((".jsonl", ".ndjson")):
         return "jsonl"
     return "tree"
 
 
-def tree_path(record: Record) -> str:
-    """Where a record's text goes inside an output directory."""
+def tree_paths(record: Record) -> tuple[str, str]:
+    """Where a record's text goes inside an output directory: the path it prefers
+    (``dir/page.html`` → ``dir/page.txt``), and the one it takes when an earlier record of the
+    run has that: the whole name kept (after ``dir/page.html`` took ``dir/page.txt``,
+    ``dir/page.txt`` goes to ``dir/page.txt.txt``)."""
     if record.relative is not None:
         name = record.relative
         for suffix in (".gz", ".html", ".htm", ".txt"):
             name = name[: -len(suffix)] if name.lower().endswith(suffix) else name
-        return name + ".txt"
+        whole = record.relative[:-3] if record.relative.lower().endswith(".gz") else record.relative
+        return name + ".txt", whole + ".txt"
     position = record.key.rsplit("#", 1)[-1] if "#" in record.key else record.key.rsplit("@", 1)[-1]
-    return f"{safe_name(Path(record.source).name)}/{safe_name(position)}-{safe_name(record.id)}.txt"
+    path = f"{safe_name(Path(record.source).name)}/{safe_name(position)}-{safe_name(record.id)}.txt"
+    return path, path
 
 
 def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
@@ -191,8 +196,9 @@ def run_batch(items: Iterable[Item], options: BatchOptions, total: int | None = 
     errors_path = Path(options.errors) if options.errors else _default_errors_path(options.output)
     # --resume skips what was written; what failed is tried again (its input may have been fixed),
     # so the error report starts afresh and ends up naming exactly the records that still fail
-    errors = LineWriter(errors_path)
+    errors = ErrorReport(errors_path)
     done = lines.keys if lines else set()
+    paths: dict[str, str] = {}  # record key -> its file in the output directory
 
     repetition = None
     if options.site_repeats and repetition_items is not None:
@@ -226,7 +232,7 @@ def run_batch(items: Iterable[Item], options: BatchOptions, total: int | None = 
             else:
                 summary.cleaned += 1
             if tree is not None:
-                tree.write(value["path"], value["text"])
+                tree.write(paths.pop(value["key"]), value["text"])
             elif "line" in value:
                 lines.write(value["line"])
             else:
@@ -234,14 +240,17 @@ def run_batch(items: Iterable[Item], options: BatchOptions, total: int | None = 
         progress.update(len(outcomes))
         return True
 
-    keep_going = True
+    keep_going = completed = True
     try:
         for chunk in _chunks(items, CHUNK):
             ready: list[tuple[str, object]] = []
             work: list[Record] = []
             slots: list[int] = []
             for item in chunk:
-                if item.key in done or (tree is not None and isinstance(item, Record) and tree.done(tree_path(item))):
+                if tree is not None and isinstance(item, Record):
+                    paths[item.key] = tree.claim(*tree_paths(item))
+                if item.key in done or (options.resume and item.key in paths and tree.done(paths[item.key])):
+                    paths.pop(item.key, None)
                     summary.skipped += 1
                     continue
                 if isinstance(item, Failure):
@@ -258,25 +267,25 @@ def run_batch(items: Iterable[Item], options: BatchOptions, total: int | None = 
                 break
         while pending and keep_going:
             keep_going = _finish(pending.popleft(), handle)
+    except BaseException:
+        completed = False  # a crash or Ctrl-C: a JSONL output stays NAME.part, for --resume
+        raise
     finally:
         if executor is not None:
             executor.shutdown(wait=True, cancel_futures=True)
         progress.close()
         if lines is not None:
-            lines.close()
+            lines.close(complete=completed)
         errors.close()
-        if errors_path is not None and summary.failed == 0 and not errors.keys and errors_path.exists() and errors_path.stat().st_size == 0:
-            errors_path.unlink()
+        if not errors.written and (options.errors or options.output not in (None, "-")):
+            errors_path.unlink(missing_ok=True)  # an earlier run's report beside this output is out of date
     return summary
 
 
 def _finish(entry, handle) -> bool:
-    ready, slots, work, future = entry
-    results = future.result()
-    for slot, record, (status, value) in zip(slots, work, results):
-        if status == "ok":
-            value["path"] = tree_path(record)
-        ready[slot] = (status, value)
+    ready, slots, _, future = entry
+    for slot, outcome in zip(slots, future.result()):
+        ready[slot] = outcome
     return handle(ready)
 
 

@@ -91,7 +91,7 @@ def main() -> None:
 
 @main.command()
 @click.argument("inputs", nargs=-1, type=click.Path(allow_dash=True))
-@click.option("-o", "--output", help="Directory (mirrored .txt tree), FILE.jsonl, or - for JSONL on stdout. Default: text on stdout.")
+@click.option("-o", "--output", help="Directory (mirrored .txt tree), FILE.jsonl (or .ndjson), or - for JSONL on stdout. Default: text on stdout.")
 @format_option
 @click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Without --output: plain text, or JSON with every paragraph's label, probability and kept.")
 @click.option("--keep", multiple=True, type=BOILERPLATE_CHOICE, help="Also keep paragraphs of this category (repeatable).")
@@ -131,6 +131,8 @@ def clean(inputs, output, input_format, output_format, keep, tags, id_field, tex
     if output and output.lower().endswith((".txt", ".html", ".htm")):  # would become a directory of that name
         raise click.UsageError(f"--output {output}: give a directory (one .txt per document), a .jsonl file, "
                                "or leave --output out and redirect stdout (declutter clean a.html > a.txt)")
+    if output and output.lower().endswith(".gz"):  # a gzip stream cannot be resumed after a torn last line
+        raise click.UsageError(f"--output {output}: compressed output is not written; use -o - | gzip > {output}, or compress afterwards")
     _check_model(model_path, trust_model)  # fail early, once, on a model that cannot be loaded
     inputs = list(inputs) or ["-"]
     fields = JsonlFields(id=id_field, text=None if html_field else text_field, html=html_field, url=url_field)
@@ -149,7 +151,7 @@ def clean(inputs, output, input_format, output_format, keep, tags, id_field, tex
             read_inputs(inputs, fields, stdin_kind), options, total=total,
             repetition_items=read_inputs(inputs, fields, stdin_kind) if site_repeats else None,
         )
-    except ModelError as exc:
+    except (ModelError, OSError) as exc:  # OSError: an output or error report that cannot be written
         raise click.ClickException(str(exc)) from exc
     if summary.failed or (output is not None and not quiet):
         click.echo(f"declutter: {summary.line()}", err=True)

@@ -12,19 +12,24 @@ import os
 import re
 import sys
 import tempfile
+from itertools import chain, count
 from pathlib import Path, PurePosixPath
 
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_UNSAFE = re.compile(r"[^\w.-]+")  # \w: letters and digits of every script ("статья.txt" stays readable)
 _WINDOWS_DEVICES = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$", re.IGNORECASE)
 _MAX_NAME = 150
 
 
 def safe_name(name: str) -> str:
-    """One path component that cannot escape a directory or name a device."""
+    """One path component that cannot escape a directory or name a device; a long one is cut
+    before its extension, which it keeps."""
     cleaned = _UNSAFE.sub("_", name).strip("._") or "record"
     if _WINDOWS_DEVICES.match(cleaned):
         cleaned = "_" + cleaned
-    return cleaned[:_MAX_NAME]
+    if len(cleaned) > _MAX_NAME:
+        stem, dot, suffix = cleaned.rpartition(".")
+        cleaned = stem[: _MAX_NAME - len(suffix) - 1] + dot + suffix if dot and stem and len(suffix) <= 10 else cleaned[:_MAX_NAME]
+    return cleaned
 
 
 def safe_relative_path(relative: str) -> Path:
@@ -69,14 +74,28 @@ def atomic_write(path: Path, text: str) -> None:
 
 
 class TreeWriter:
-    """One ``.txt`` file per record under ``root``."""
+    """One ``.txt`` file per record under ``root``, no two records of a run on the same file."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self.claimed: set[Path] = set()
         root.mkdir(parents=True, exist_ok=True)
         # a run killed mid-write leaves its temporary file (".page.txt.x1y2.tmp") behind
         for stale in root.rglob(f".*.txt.*{_TEMPORARY_SUFFIX}"):
             stale.unlink(missing_ok=True)
+
+    def claim(self, preferred: str, alternative: str) -> str:
+        """A relative path that no earlier record of this run has: ``preferred``, else
+        ``alternative``, else ``alternative`` numbered (``name-2.txt``, within the name length
+        limit). Records claim in input order, so a rerun (``--resume``) gives every record the
+        same file."""
+        base = self.target(alternative)
+        numbered = (base.with_name(safe_name(f"{base.stem[: _MAX_NAME - 20]}-{n}{base.suffix}")) for n in count(2))
+        for target in chain((self.target(preferred), base), numbered):
+            if target not in self.claimed:
+                self.claimed.add(target)
+                return target.relative_to(self.root).as_posix()
+        raise AssertionError("unreachable: numbered names never run out")
 
     def target(self, relative: str) -> Path:
         return self.root / safe_relative_path(relative)
@@ -86,9 +105,6 @@ class TreeWriter:
 
     def write(self, relative: str, text: str) -> None:
         atomic_write(self.target(relative), text + "\n" if text else "")
-
-    def close(self) -> None:
-        pass
 
 
 class LineWriter:
@@ -117,12 +133,46 @@ class LineWriter:
     def flush(self) -> None:
         self.handle.flush()
 
-    def close(self) -> None:
+    def close(self, complete: bool = True) -> None:
+        """Flush, and give a file output its final name; a run that did not end (a crash,
+        Ctrl-C) leaves ``NAME.part``, which ``--resume`` continues."""
         if self.path is None:
             self.handle.flush()
             return
         self.handle.close()
-        os.replace(self.part, self.path)
+        if complete:
+            os.replace(self.part, self.path)
+
+
+class ErrorReport:
+    """The JSONL error report, created at the first failure (a run without failures writes
+    nothing, so it also works in a read-only directory) under a temporary name of its own (two
+    runs in one directory do not share one) and given its name when the run ends."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.handle = None
+        self.temporary: str | None = None
+
+    def write(self, line: str) -> None:
+        if self.handle is None:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                fd, self.temporary = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".part")
+            except OSError as exc:  # the failures are still printed on stderr and counted in the summary
+                raise OSError(f"cannot write the error report {self.path} ({exc.strerror}); name a writable one with --errors") from exc
+            os.fchmod(fd, _MODE)
+            self.handle = os.fdopen(fd, "w", encoding="utf-8")
+        self.handle.write(line + "\n")
+
+    @property
+    def written(self) -> bool:
+        return self.handle is not None
+
+    def close(self) -> None:
+        if self.handle is not None:
+            self.handle.close()
+            os.replace(self.temporary, self.path)
 
 
 def _complete_keys(path: Path) -> set[str]:
@@ -135,7 +185,7 @@ def _complete_keys(path: Path) -> set[str]:
                 break
             try:
                 obj = json.loads(line)
-                keys.add(obj["key"] if "key" in obj else obj["declutter"]["key"])
+                keys.add(obj["declutter"]["key"] if isinstance(obj.get("declutter"), dict) else obj["key"])
             except (ValueError, KeyError, TypeError):
                 break
             good += len(line)

@@ -139,7 +139,7 @@ def test_fail_fast_stops_at_the_first_failure_and_counts_what_it_handled(tmp_pat
     assert "stopped at the first failure" in done.stderr.decode()
 
 
-def _kill_midway(args, part: Path, min_bytes: int) -> None:
+def _kill_midway(args, part: Path, min_bytes: int, how: int = signal.SIGKILL) -> None:
     process = subprocess.Popen([sys.executable, "-m", "declutter", "clean", *map(str, args)], stderr=subprocess.DEVNULL)
     deadline = time.time() + 120
     while time.time() < deadline and process.poll() is None:
@@ -147,7 +147,7 @@ def _kill_midway(args, part: Path, min_bytes: int) -> None:
             break
         time.sleep(0.02)
     assert process.poll() is None, "the run finished before it could be killed; make the corpus larger"
-    os.kill(process.pid, signal.SIGKILL)
+    os.kill(process.pid, how)
     process.wait()
 
 
@@ -240,3 +240,74 @@ def test_resume_tries_failed_records_again(tmp_path, seed_text, seed_expected):
     assert (out / "b.txt").read_text().rstrip("\n") == seed_expected
     assert "read 1, cleaned 1" in done.stderr.decode() and "skipped (already done) 1" in done.stderr.decode()
     assert not (tmp_path / "out.errors.jsonl").exists()  # nothing fails any more
+
+
+def test_ctrl_c_leaves_the_jsonl_output_unfinished_and_resume_keys_on_declutter_key(tmp_path):
+    """An interrupted run must not leave a complete-looking output under the final name; records
+    that carry a "key" field of their own must not confuse --resume (it once read theirs, not
+    declutter's, and wrote every record again)."""
+    data = write_jsonl(tmp_path / "c.jsonl", 2000, seed=5)
+    records = [json.loads(line) for line in data.read_text().splitlines()]
+    data.write_text("".join(json.dumps({**r, "key": f"crawl-{i}"}) + "\n" for i, r in enumerate(records)))
+    reference = tmp_path / "reference.jsonl"
+    run(data, "-o", reference, "-q", check_rc=0)
+
+    out = tmp_path / "out.jsonl"
+    _kill_midway([data, "-o", out, "-q"], out.with_name("out.jsonl.part"), min_bytes=100_000, how=signal.SIGINT)
+    assert not out.exists() and out.with_name("out.jsonl.part").exists()
+    done = run(data, "-o", out, "--resume", check_rc=0)
+    assert out.read_bytes() == reference.read_bytes()
+    assert int(re.search(r"skipped \(already done\) (\d+)", done.stderr.decode()).group(1)) > 0
+
+
+def test_every_file_of_a_tree_gets_its_own_output_and_a_rerun_redoes_the_work(tmp_path, seed_text, seed_expected, seed_page, cleaner):
+    root = tmp_path / "in"
+    (root / "юникод").mkdir(parents=True)
+    (root / "a.txt").write_text(seed_text, encoding="utf-8")
+    (root / "a.html").write_text(seed_page, encoding="utf-8")
+    (root / "юникод" / "статья.txt").write_text(seed_text, encoding="utf-8")
+    (root / "юникод" / "новость.txt").write_text(seed_expected, encoding="utf-8")
+    (root / ("L" * 200 + ".txt")).write_text(seed_text, encoding="utf-8")
+    (root / ("L" * 200 + "X.txt")).write_text(seed_expected, encoding="utf-8")
+    out = tmp_path / "out"
+    counts = summary(run(root, "-o", out, check_rc=0))
+    written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.txt"))
+    assert counts["cleaned"] == len(written) == 6  # no two records on one file
+    # in input (sorted) order: a.html takes a.txt, so a.txt keeps its whole name
+    assert {"a.txt", "a.txt.txt", "юникод/статья.txt", "юникод/новость.txt"} <= set(written)
+    assert all(len(Path(name).name) <= 150 and name.endswith(".txt") for name in written)
+    assert (out / "a.txt.txt").read_text().rstrip("\n") == seed_expected
+    assert (out / "a.txt").read_text().rstrip("\n") == cleaner.clean(seed_page)
+
+    (root / "a.txt").write_text(seed_expected, encoding="utf-8")  # changed input: without --resume it is cleaned again
+    again = summary(run(root, "-o", out, check_rc=0))
+    assert again["cleaned"] == 6
+    assert (out / "a.txt.txt").read_text().rstrip("\n") == cleaner.clean(seed_expected)
+
+
+def test_stdout_runs_write_no_error_report_unless_something_fails(tmp_path, seed_text):
+    """With output on stdout the default report is ./declutter-errors.jsonl: a run without
+    failures must neither need a writable directory nor delete an earlier run's report."""
+    source = tmp_path / "a.txt"
+    source.write_text(seed_text, encoding="utf-8")
+    earlier = tmp_path / "work" / "declutter-errors.jsonl"
+    earlier.parent.mkdir()
+    earlier.write_text('{"id": "x", "reason": "an earlier run"}\n')
+    run(source, cwd=earlier.parent, check_rc=0)
+    assert earlier.read_text().startswith('{"id": "x"')
+    readonly = tmp_path / "readonly"
+    readonly.mkdir()
+    readonly.chmod(0o555)
+    done = run(source, cwd=readonly, check_rc=0)
+    assert done.stdout.decode().strip() and not list(readonly.iterdir())
+
+
+@pytest.mark.parametrize("name", ["clean.jsonl.gz", "clean.ndjson.gz"])
+def test_compressed_output_is_refused_and_output_names_are_case_insensitive(tmp_path, seed_text, name):
+    source = tmp_path / "a.txt"
+    source.write_text(seed_text, encoding="utf-8")
+    done = run(source, "-o", tmp_path / name, check_rc=2)
+    assert "compressed output" in done.stderr.decode() and not (tmp_path / name).exists()
+    run(source, "-o", tmp_path / "CLEAN.JSONL", check_rc=0)
+    assert (tmp_path / "CLEAN.JSONL").is_file()
+    assert json.loads((tmp_path / "CLEAN.JSONL").read_text())["clean_text"]
