@@ -1,6 +1,9 @@
 """declutter.spark on a real local Spark session (local[2]); skipped only when pyspark is absent."""
 
+import gzip
+import json
 import os
+import re
 import shutil
 
 import pytest
@@ -8,6 +11,8 @@ import pytest
 pyspark = pytest.importorskip("pyspark")
 
 from declutter import Cleaner  # noqa: E402
+from declutter.model_store import ModelError, default_model_dir  # noqa: E402
+from tests.conftest import WCXB  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +38,20 @@ def spark(load_log):
     yield session
     session.stop()
     del os.environ[LOAD_LOG_VARIABLE]
+
+
+@pytest.fixture(scope="module")
+def wcxb_pages() -> dict[str, bytes]:
+    """Two real pages from the WCXB dev set, read at test time: 0001 (100 paragraphs), 0031 (68)."""
+    if not WCXB.exists():
+        pytest.skip("WCXB data not beside the repository")
+    return {name: gzip.open(WCXB / "html" / f"{name}.html.gz").read() for name in ("0001", "0031")}
+
+
+@pytest.fixture(scope="module")
+def shapes(spark):
+    """An empty DataFrame with columns of every kind (created on the driver, no job)."""
+    return spark.createDataFrame([], "id string, html string, n int, words array<string>, page struct<html: string, size: int>")
 
 
 def test_clean_column_matches_the_api(spark, cleaner, seed_text, seed_expected, seed_page):
@@ -69,3 +88,79 @@ def test_a_threshold_reaches_the_executors(spark, cleaner, seed_page):
     df = spark.createDataFrame([("page", seed_page)], "id string, text string")
     lenient = clean_column(df, "text", threshold=0.98).collect()[0]["clean_text"]
     assert lenient == Cleaner(cleaner.model, manifest=cleaner.manifest, threshold=0.98).clean(seed_page) != cleaner.clean(seed_page)
+
+
+def _untrusted_model(tmp_path):
+    """A model directory other than the shipped one (links to its files): needs trust_model=True."""
+    for name in ("model.joblib", "manifest.json"):
+        (tmp_path / name).symlink_to(default_model_dir() / name)
+    return str(tmp_path)
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({}, ValueError, "input_col 'text' is not a column of the DataFrame; its columns: id, html, n, words, page"),
+    ({"input_col": "body"}, ValueError, "input_col 'body' is not a column"),
+    ({"input_col": "page.body"}, ValueError, "input_col 'page.body' is not a column"),
+    ({"input_col": "html", "keep": ("bogus",)}, ValueError, "keep: unknown label 'bogus'; known labels: article, appeal"),
+    ({"input_col": "html", "keep": "meta"}, TypeError, "keep is a tuple of labels, e.g. keep=('meta',), not 'meta'"),
+    ({"input_col": "html", "threshold": 5}, ValueError, "threshold must be between 0 and 1, not 5"),
+    ({"input_col": "html", "format": "xml"}, ValueError, "unknown format 'xml'"),
+    ({"input_col": "html", "batch_size": 0}, ValueError, "batch_size must be a whole number of at least 1, not 0"),
+    ({"input_col": "html", "max_paragraphs": 0}, ValueError, "max_paragraphs must be a whole number of at least 1 or None, not 0"),
+    ({"input_col": "html", "model": "missing"}, ModelError, "no model.joblib in"),
+    ({"input_col": "html", "model": "untrusted"}, ModelError, "Pass trust=True (--trust-model)"),
+    ({"input_col": "html", "error_col": "clean_text"}, ValueError, "output_col, error_col and the tags column (output_col + '_tags') must differ"),
+    ({"input_col": "html", "error_col": "html"}, ValueError, "error_col 'html' is the input column; only output_col may replace it"),
+    ({"input_col": "page.html", "output_col": "page.html"}, ValueError, "output_col 'page.html' is the nested input field"),
+])
+def test_argument_mistakes_raise_when_clean_column_is_called(shapes, tmp_path, kwargs, error, message):
+    """On the driver, before any job: not as worker tracebacks or a null per row."""
+    from declutter.spark import clean_column
+
+    if kwargs.get("model") == "missing":
+        kwargs = {**kwargs, "model": str(tmp_path / "no-model")}
+    elif kwargs.get("model") == "untrusted":
+        kwargs = {**kwargs, "model": _untrusted_model(tmp_path)}
+    with pytest.raises(error, match=re.escape(message)):
+        clean_column(shapes, **kwargs)
+
+
+@pytest.mark.parametrize("column, kind", [("n", "int"), ("words", "array<string>"), ("page", "struct<html:string,size:int>"), ("page.size", "int")])
+def test_a_column_that_is_not_text_raises_instead_of_nulls(shapes, column, kind):
+    """Only a null input gives a null clean text without an error (test_clean_column_matches_the_api)."""
+    from declutter.spark import clean_column
+
+    with pytest.raises(ValueError, match=re.escape(f"input_col {column!r} is {kind}; declutter cleans a string or binary column")):
+        clean_column(shapes, column)
+
+
+# Spark jobs with other settings than the load-count test's: after it (each is another model load per process).
+
+
+def test_columns_that_exist_are_replaced_in_place(spark, cleaner, wcxb_pages):
+    """Re-running a step overwrites its columns where they are; output_col=input_col replaces the
+    text with its clean text."""
+    from declutter.spark import clean_column
+
+    page = wcxb_pages["0031"].decode("utf-8")
+    once = clean_column(spark.createDataFrame([("0031", page)], "id string, text string").coalesce(1), "text", tags=True)
+    again = clean_column(once, "clean_text", "clean_text", tags=True)  # all three output columns exist
+    row = again.collect()[0]
+    twice = cleaner.clean(cleaner.clean(page))
+    assert again.columns == ["id", "text", "clean_text", "declutter_error", "clean_text_tags"]
+    assert row["text"] == page and row["clean_text"] == twice != "" and row["declutter_error"] is None
+    assert [p["text"] for p in json.loads(row["clean_text_tags"]) if p["kept"]] == twice.split("\n")
+
+
+def test_max_paragraphs_reaches_the_executors_and_a_nested_field_is_cleaned(spark, cleaner, wcxb_pages):
+    """(One job for both: the pages are a binary field of a struct column.)"""
+    from declutter.spark import clean_column
+
+    rows = [(name, ("https://example.org/" + name, page)) for name, page in wcxb_pages.items()]
+    df = spark.createDataFrame(rows, "id string, page struct<url: string, html: binary>").coalesce(1)
+    out = clean_column(df, "page.html", max_paragraphs=80)
+    rows = {r["id"]: r for r in out.collect()}
+    assert out.columns == ["id", "page", "clean_text", "declutter_error"]
+    assert rows["0001"]["clean_text"] is None
+    assert "document has 100 paragraphs, over the limit of 80" in rows["0001"]["declutter_error"]
+    assert rows["0031"]["clean_text"] == cleaner.clean(wcxb_pages["0031"]) and rows["0031"]["declutter_error"] is None
