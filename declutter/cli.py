@@ -148,8 +148,8 @@ def clean(inputs, output, input_format, output_format, keep, tags, id_field, tex
     total = _count_documents(inputs)
     try:
         summary = run_batch(
-            read_inputs(inputs, fields, stdin_kind), options, total=total,
-            repetition_items=read_inputs(inputs, fields, stdin_kind) if site_repeats else None,
+            read_inputs(inputs, fields, stdin_kind, max_bytes=max_bytes), options, total=total,
+            repetition_items=read_inputs(inputs, fields, stdin_kind, max_bytes=max_bytes) if site_repeats else None,
         )
     except (ModelError, OSError) as exc:  # OSError: an output or error report that cannot be written
         raise click.ClickException(str(exc)) from exc
@@ -161,7 +161,7 @@ def clean(inputs, output, input_format, output_format, keep, tags, id_field, tex
 
 def _count_documents(inputs: list[str]) -> int | None:
     """How many records there will be, when that is cheap to know (plain files only)."""
-    from declutter.records import files_under, kind_of
+    from declutter.records import entries_under, kind_of
 
     count = 0
     for raw in inputs:
@@ -169,10 +169,10 @@ def _count_documents(inputs: list[str]) -> int | None:
         if raw == "-":
             count += 1
         elif path.is_dir():
-            files = list(files_under(path))  # every file is a record: read, or reported as of unknown type
-            if any(kind_of(p) in ("jsonl", "warc") for p in files):
+            entries = list(entries_under(path))  # every file is a record (read, or reported as of unknown type), every unreadable directory a failure
+            if any(isinstance(e, Path) and kind_of(e) in ("jsonl", "warc") for e in entries):
                 return None
-            count += len(files)
+            count += len(entries)
         elif kind_of(path) in ("jsonl", "warc"):
             return None
         else:

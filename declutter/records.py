@@ -2,11 +2,16 @@
 
 Every input record comes out either as a :class:`Record` or as a :class:`Failure` that says why
 it could not be read, so nothing is ever lost silently. Readers never hold a corpus in memory.
+In a WARC file the records are its ``response`` and ``resource`` records: a page (HTML or text)
+is a Record, any other content (image, PDF, script), an empty or a damaged one a Failure.
+``request``, ``metadata``, ``warcinfo`` and ``revisit`` records hold no document and are no records.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import io
 import json
 import os
 import sys
@@ -19,6 +24,9 @@ from urllib.parse import urlsplit
 TEXT_SUFFIXES = (".txt", ".html", ".htm", ".txt.gz", ".html.gz", ".htm.gz")
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
 WARC_SUFFIXES = (".warc", ".warc.gz")
+# Content-Type of a WARC record → format to read it in; no Content-Type: HTML or text, told by sniffing
+PAGE_FORMATS = {"text/html": "html", "application/xhtml+xml": "html", "text/plain": "text", "": "auto"}
+DOCUMENT_RECORDS = ("response", "resource")
 UNKNOWN_TYPE = ("not read: unknown file type inside a directory (read: .txt, .html, .htm, .jsonl, .ndjson, .warc, each "
                 "optionally .gz); name the file itself to clean it as one document")
 
@@ -88,38 +96,104 @@ def _format_of(name: str) -> str:
     return "html" if name.endswith((".html", ".htm")) else "auto"
 
 
-def read_inputs(paths: list[str], fields: JsonlFields = JsonlFields(), stdin_kind: str = "document") -> Iterator[Item]:
-    """Records of every path, in order; ``-`` is stdin; directories are walked recursively."""
+def read_inputs(paths: list[str], fields: JsonlFields = JsonlFields(), stdin_kind: str = "document", max_bytes: int | None = None) -> Iterator[Item]:
+    """Records of every path, in order; ``-`` is stdin; directories are walked recursively. A
+    document or WARC payload over ``max_bytes`` fails after reading one byte more, not all of it."""
     for raw in paths:
         if raw == "-":
             if stdin_kind == "jsonl":
                 yield from _jsonl_lines(sys.stdin.buffer, "<stdin>", fields)
+            elif (content := _read_at_most(sys.stdin.buffer, max_bytes)) is None:
+                yield Failure(key="<stdin>", id="<stdin>", source="<stdin>", reason=_too_large(max_bytes))
             else:
-                yield Record(key="<stdin>", id="<stdin>", source="<stdin>", content=sys.stdin.buffer.read())
+                yield Record(key="<stdin>", id="<stdin>", source="<stdin>", content=content)
             continue
         path = Path(raw)
         if path.is_dir():
-            for file in files_under(path):
-                if kind_of(file):
-                    yield from _read_file(file, fields, root=path)
+            for entry in entries_under(path):
+                if isinstance(entry, Failure):
+                    yield entry
+                elif kind_of(entry):
+                    yield from _read_file(entry, fields, root=path, max_bytes=max_bytes)
                 else:  # in the error report, not silently left behind
-                    yield Failure(key=str(file), id=str(file), source=str(file), reason=UNKNOWN_TYPE)
+                    yield Failure(key=str(entry), id=str(entry), source=str(entry), reason=UNKNOWN_TYPE)
         elif path.exists():
-            yield from _read_file(path, fields, root=None)
+            yield from _read_file(path, fields, root=None, max_bytes=max_bytes)
         else:
             yield Failure(key=raw, id=raw, source=raw, reason="no such file or directory")
 
 
 def files_under(root: Path) -> Iterator[Path]:
-    """Files under ``root`` in a stable order, hidden ones (``.name``) left out."""
-    for directory, subdirs, files in os.walk(root):
-        subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
+    """The files of :func:`entries_under`, without its failures."""
+    return (entry for entry in entries_under(root) if isinstance(entry, Path))
+
+
+def entries_under(root: Path) -> Iterator[Path | Failure]:
+    """Files under ``root`` in a stable order, hidden ones (``.name``) left out. Symlinked
+    directories are followed, each real directory once (a symlink loop ends); a directory that
+    cannot be listed or is reached again is a Failure, so no part of the tree is left out silently."""
+    errors: list[OSError] = []
+    try:
+        seen = {_identity(root): str(root)}  # the real directory of each path walked: a loop back to one ends
+    except OSError as exc:
+        yield _directory_failure(str(root), exc)
+        return
+    for directory, subdirs, files in os.walk(root, onerror=errors.append, followlinks=True):
+        yield from _directory_failures(errors)
+        kept = []
+        for name in sorted(d for d in subdirs if not d.startswith(".")):
+            path = str(Path(directory, name))
+            try:
+                first = seen.setdefault(_identity(path), path)
+            except OSError as exc:
+                yield _directory_failure(path, exc)
+                continue
+            if first == path:
+                kept.append(name)
+            else:
+                yield Failure(key=path, id=path, source=path, reason=f"not read again: the directory already read as {first} (a symlink loop or a second link)")
+        subdirs[:] = kept
         for name in sorted(files):
             if not name.startswith("."):
                 yield Path(directory, name)
+    yield from _directory_failures(errors)
 
 
-def _read_file(path: Path, fields: JsonlFields, root: Path | None) -> Iterator[Item]:
+def _identity(path: Path | str) -> tuple[int, int]:
+    """What makes a directory the same one whichever symlinks lead to it."""
+    info = os.stat(path)
+    return info.st_dev, info.st_ino
+
+
+def _directory_failures(errors: list[OSError]) -> Iterator[Failure]:
+    """The directories ``os.walk`` could not list (reported through ``onerror``), once each."""
+    while errors:
+        error = errors.pop(0)
+        yield _directory_failure(str(error.filename), error)
+
+
+def _directory_failure(path: str, error: OSError) -> Failure:
+    return Failure(key=path, id=path, source=path, reason=f"unreadable directory: {error.strerror or error}")
+
+
+def _read_at_most(handle, max_bytes: int | None) -> bytes | None:
+    """All of ``handle``, or None when it holds more than ``max_bytes``: at most one byte more is
+    read, so a huge file or a gzip bomb never fills the memory."""
+    if max_bytes is None:
+        return handle.read()
+    chunks, size = [], 0
+    while size <= max_bytes and (chunk := handle.read(max_bytes + 1 - size)):
+        chunks.append(chunk)
+        size += len(chunk)
+    return None if size > max_bytes else b"".join(chunks)
+
+
+def _too_large(max_bytes: int | None) -> str:
+    """The reason for a document over ``max_bytes``, worded as the cleaner's DocumentTooLarge."""
+    return f"DocumentTooLarge: document of more than {max_bytes:,} bytes is over the limit (max_bytes, --max-bytes)"
+
+
+def _read_file(path: Path, fields: JsonlFields, root: Path | None, max_bytes: int | None = None) -> Iterator[Item]:
     kind = kind_of(path) or "document"
     source = str(path)
     try:
@@ -127,10 +201,13 @@ def _read_file(path: Path, fields: JsonlFields, root: Path | None) -> Iterator[I
             with open_binary(path) as handle:
                 yield from _jsonl_lines(handle, source, fields)
         elif kind == "warc":
-            yield from _warc_records(path)
+            yield from _warc_records(path, max_bytes)
         else:
             with open_binary(path) as handle:
-                content = handle.read()
+                content = _read_at_most(handle, max_bytes)
+            if content is None:
+                yield Failure(key=source, id=source, source=source, reason=_too_large(max_bytes))
+                return
             relative = str(path.relative_to(root)) if root is not None else path.name
             site = str(path.parent.relative_to(root)) if root is not None else str(path.parent)
             yield Record(key=source, id=source, source=source, content=content, format=_format_of(path.name), site=site, relative=relative)
@@ -158,13 +235,13 @@ def _jsonl_lines(handle, source: str, fields: JsonlFields) -> Iterator[Item]:
                 yield Failure(key=key, id=key, source=source, reason=f"malformed JSON on line {line_number}: {exc}")
                 continue
             doc_id = str(obj.get(fields.id, key))
+            if (bad := _field_with_lone_surrogate(obj)) is not None:  # UTF-8 cannot carry it: the output could not be written
+                yield Failure(key=key, id=_printable(doc_id), source=source, reason=f"invalid Unicode: lone surrogate in field {bad!r}")
+                continue
             field_name = fields.html or fields.text
             content = obj.get(field_name)
             if not isinstance(content, str):
-                reason = f"field {field_name!r} missing" if content is None else f"field {field_name!r} is not a string"
-                if content is None and not fields.html and isinstance(obj.get("html"), str):
-                    reason += " (the record has 'html': --html-field html reads it)"
-                yield Failure(key=key, id=doc_id, source=source, reason=reason)
+                yield Failure(key=key, id=doc_id, source=source, reason=_field_problem(obj, field_name, fields))
                 continue
             url = obj.get(fields.url) if isinstance(obj.get(fields.url), str) else None
             yield Record(
@@ -176,33 +253,106 @@ def _jsonl_lines(handle, source: str, fields: JsonlFields) -> Iterator[Item]:
         yield Failure(key=key, id=key, source=source, reason=f"input ends in corrupt data after line {line_number}: {exc}")
 
 
-def _warc_records(path: Path) -> Iterator[Item]:
-    """Response records of a WARC file (warcio); records without a payload are failures."""
+def _field_problem(obj: dict, name: str, fields: JsonlFields) -> str:
+    """Why field ``name`` of ``obj`` holds no document."""
+    if name not in obj:
+        reason = f"field {name!r} missing"
+        if not fields.html and isinstance(obj.get("html"), str):
+            reason += " (the record has 'html': --html-field html reads it)"
+        return reason
+    return f"field {name!r} is null" if obj[name] is None else f"field {name!r} is not a string"
+
+
+def _field_with_lone_surrogate(obj: dict) -> str | None:
+    """The first field whose name or value holds a lone surrogate: valid JSON (an escape such as
+    \\ud800), but no UTF-8 output can hold it, and every field is written back out."""
+    for name, value in obj.items():
+        try:
+            json.dumps([name, value], ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            return name
+    return None
+
+
+def _printable(text: str) -> str:
+    """``text`` with lone surrogates escaped (``\\ud800``), so that a failure report can be written."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _warc_records(path: Path, max_bytes: int | None = None) -> Iterator[Item]:
+    """Page records of a WARC file (warcio); see the module docstring for which records are read.
+    Every record is read to its end and checked: its digests, its length against Content-Length,
+    and what warcio reports on stderr (its only report of corrupt gzip data)."""
     from warcio.archiveiterator import ArchiveIterator
 
     source = str(path)
-    offset = 0
+    lost = None  # (offset, why) when warcio can read nothing from that offset on
     with path.open("rb") as handle:
-        iterator = ArchiveIterator(handle)
+        iterator = ArchiveIterator(handle, check_digests=True)
         try:
-            for record in iterator:
-                if record.rec_type != "response":
-                    offset = iterator.get_record_offset()
-                    continue
-                content = record.content_stream().read()  # before the offset: asking for it reads the record to its end
-                offset = iterator.get_record_offset()
-                url = record.rec_headers.get_header("WARC-Target-URI")
-                doc_id = record.rec_headers.get_header("WARC-Record-ID") or f"{source}@{offset}"
-                key = f"{source}@{offset}"
-                if not content:
-                    yield Failure(key=key, id=doc_id, source=source, reason="WARC response record without payload", extra={"url": url})
-                    continue
-                content_type = (record.http_headers.get_header("Content-Type") if record.http_headers else "") or ""
-                yield Record(
-                    key=key, id=doc_id, source=source, content=content, url=url, site=_site_of(url),
-                    format="text" if content_type.startswith("text/plain") else "html",
-                    fields={"id": doc_id, "url": url},
-                )
+            while True:
+                with contextlib.redirect_stderr(io.StringIO()) as stderr:
+                    record = next(iterator, None)
+                    if record is None:
+                        break
+                    wanted = record.rec_type in DOCUMENT_RECORDS and _media_type(record) in PAGE_FORMATS
+                    content = _read_at_most(record.content_stream(), max_bytes) if wanted else None
+                    offset = iterator.get_record_offset()  # reads the record to its end, which completes the digest check
+                report = "; ".join(dict.fromkeys(line.strip() for line in stderr.getvalue().splitlines() if line.strip()))
+                # a record cut short by corrupt gzip data: warcio reads nothing after it
+                lost = (offset, report) if report and _missing_bytes(record) else None
+                if record.rec_type in DOCUMENT_RECORDS:
+                    yield _warc_item(record, content, source, offset, _damage(record, report), max_bytes)
         except Exception as exc:  # noqa: BLE001 - warcio raises many kinds of error on corrupt data
-            key = f"{source}@{offset}+"
-            yield Failure(key=key, id=key, source=source, reason=f"corrupt WARC data after offset {offset}: {type(exc).__name__}: {exc}")
+            lost = (iterator.offset, f"{type(exc).__name__}: {exc}")  # where the record it could not read starts
+    if lost:
+        key = f"{source}@{lost[0]}+"
+        yield Failure(key=key, id=key, source=source, reason=f"corrupt WARC data: the file could not be read from offset {lost[0]} on, "
+                                                             f"any records there are lost: {lost[1]}")
+
+
+def _media_type(record) -> str:
+    """The Content-Type of a record's document, lower case without parameters: from the HTTP
+    headers of a response, from the WARC headers of a resource (or a response without HTTP)."""
+    headers = record.http_headers if record.http_headers is not None else record.rec_headers
+    return (headers.get_header("Content-Type") or "").split(";")[0].strip().lower()
+
+
+def _missing_bytes(record) -> int:
+    """How many bytes of the record's block (its Content-Length) could not be read."""
+    if record.length is None:  # no Content-Length: read to the end of the data
+        return 0
+    return max(0, record.length - record.raw_stream.tell())
+
+
+def _damage(record, report: str) -> str | None:
+    """Why a record read to its end cannot be trusted, or None when it can."""
+    missing = _missing_bytes(record)
+    if report:
+        return f"corrupt WARC record: {report}" + (f" ({missing:,} of its {record.length:,} bytes unreadable)" if missing else "")
+    if missing:
+        return f"truncated WARC record: {missing:,} of its {record.length:,} bytes (Content-Length) missing"
+    failed = [problem for problem in record.digest_checker.problems if "failed" in problem]
+    return f"WARC digest mismatch, the record is damaged: {'; '.join(failed)}" if failed else None
+
+
+def _warc_item(record, content: bytes | None, source: str, offset: int, damage: str | None, max_bytes: int | None) -> Item:
+    """The Record of a WARC response or resource, or the Failure that says why it is none."""
+    url = record.rec_headers.get_header("WARC-Target-URI")
+    doc_id = record.rec_headers.get_header("WARC-Record-ID") or f"{source}@{offset}"
+    key = f"{source}@{offset}"
+    media_type = _media_type(record)
+    if damage:
+        reason = damage
+    elif media_type not in PAGE_FORMATS:
+        reason = f"not a page: Content-Type {media_type} (read: {', '.join(t for t in PAGE_FORMATS if t)}, or none)"
+    elif content is None:
+        reason = _too_large(max_bytes)
+    elif not content:
+        reason = f"WARC {record.rec_type} record without payload"
+    else:
+        return Record(
+            key=key, id=doc_id, source=source, content=content, url=url, site=_site_of(url),
+            format=PAGE_FORMATS[media_type], fields={"id": doc_id, "url": url},
+        )
+    return Failure(key=key, id=doc_id, source=source, reason=reason, extra={"url": url})

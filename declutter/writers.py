@@ -125,7 +125,7 @@ class LineWriter:
         else:
             self.part.unlink(missing_ok=True)
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.handle = self.part.open("a", encoding="utf-8")
+        self.handle = self.part.open("a", encoding="utf-8", errors="backslashreplace")  # a file name that is not UTF-8
 
     def write(self, line: str) -> None:
         self.handle.write(line + "\n")
@@ -162,7 +162,7 @@ class ErrorReport:
             except OSError as exc:  # the failures are still printed on stderr and counted in the summary
                 raise OSError(f"cannot write the error report {self.path} ({exc.strerror}); name a writable one with --errors") from exc
             os.fchmod(fd, _MODE)
-            self.handle = os.fdopen(fd, "w", encoding="utf-8")
+            self.handle = os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace")
         self.handle.write(line + "\n")
 
     @property

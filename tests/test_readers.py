@@ -1,0 +1,318 @@
+"""The readers on real, damaged inputs: every record comes out as a Record or a Failure with a reason.
+
+WARC files are written with warcio around real pages of the WCXB sample (read at test time);
+directories, symlinks and JSONL files are real files under ``tmp_path``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import os
+import subprocess
+import sys
+import tracemalloc
+from pathlib import Path
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from declutter.records import Failure, JsonlFields, Record, read_inputs
+from tests.conftest import WCXB
+
+PAGES = sorted((WCXB / "html").glob("*.html.gz"))[:12]
+
+
+def page(n: int) -> bytes:
+    return gzip.decompress(PAGES[n].read_bytes())
+
+
+def http(content_type: str | None, status: str = "200 OK") -> StatusAndHeaders:
+    headers = [("Content-Type", content_type)] if content_type else []
+    return StatusAndHeaders(status, headers, protocol="HTTP/1.1")
+
+
+def write_warc(path: Path, responses: list[tuple[str, str | None, bytes]]) -> dict[str, bytes]:
+    """A WARC as a crawler writes it: warcinfo, then request, response and metadata per URL.
+    Returns the payload of each response by URL."""
+    with path.open("wb") as handle:
+        writer = WARCWriter(handle, gzip=path.name.endswith(".gz"))
+        writer.write_record(writer.create_warcinfo_record(path.name, {"software": "test_readers"}))
+        for url, content_type, payload in responses:
+            writer.write_record(writer.create_warc_record(url, "request", payload=io.BytesIO(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")))
+            writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(payload), http_headers=http(content_type)))
+            writer.write_record(writer.create_warc_record(url, "metadata", payload=io.BytesIO(b"via: test\n"), warc_content_type="application/warc-fields"))
+    return {url: payload for url, _, payload in responses}
+
+
+def news_warc(path: Path, count: int = 8) -> dict[str, bytes]:
+    return write_warc(path, [(f"https://news{n}.example/story", "text/html; charset=utf-8", page(n)) for n in range(count)])
+
+
+def members(path: Path) -> list[tuple[str, int, int]]:
+    """(WARC-Type, offset, length) of every record of a good WARC file."""
+    with path.open("rb") as handle:
+        iterator = ArchiveIterator(handle)
+        return [(record.rec_type, iterator.get_record_offset(), iterator.get_record_length()) for record in iterator]
+
+
+def read(*paths: Path, **kwargs) -> tuple[list[Record], list[Failure]]:
+    items = list(read_inputs([str(p) for p in paths], **kwargs))
+    return [i for i in items if isinstance(i, Record)], [i for i in items if isinstance(i, Failure)]
+
+
+def offset_of(key: str) -> int:
+    return int(key.rsplit("@", 1)[1].rstrip("+"))
+
+
+# -- damaged WARC files -------------------------------------------------------------------------
+@pytest.mark.parametrize("where", ["middle", "start"])
+def test_a_corrupt_gzip_member_fails_its_record_and_the_unreadable_rest_not_garbage(tmp_path, where):
+    path = tmp_path / "crawl.warc.gz"
+    payloads = news_warc(path)
+    size = path.stat().st_size
+    # ~200 bytes flipped in the member a third of the way in: in its middle, or just after its gzip header
+    _, start, length = next(m for m in members(path) if m[1] <= size // 3 < m[1] + m[2])
+    at = start + (length // 2 if where == "middle" else 100)
+    data = bytearray(path.read_bytes())
+    data[at:at + 200] = bytes(b ^ 0x5A for b in data[at:at + 200])
+    path.write_bytes(bytes(data))
+
+    records, failures = read(path)
+
+    for record in records:  # what is read is exactly the page: no garbled payload passed off as fine
+        assert record.content == payloads[record.url] and offset_of(record.key) < start
+    rest = [f for f in failures if f.key.endswith("+")]
+    assert len(rest) == 1 and f"offset {start}" in rest[0].reason and "corrupt" in rest[0].reason
+    assert len(records) < len(payloads)  # the pages from the damaged one on are not read, and that is reported
+    if where == "middle":  # the damaged record itself is named, with warcio's decompression error
+        damaged = [f for f in failures if f.key.endswith(f"@{start}")]
+        assert len(damaged) == 1 and "Error -3 while decompressing data" in damaged[0].reason
+
+
+@pytest.mark.parametrize("name", ["crawl.warc", "crawl.warc.gz"])
+def test_a_truncated_last_record_is_a_failure_not_a_shorter_page(tmp_path, name):
+    path = tmp_path / name
+    payloads = news_warc(path, count=5)  # page 4, the last, is 436 KB: 20 KB off its end leaves its headers intact
+    path.write_bytes(path.read_bytes()[:-20_000])
+
+    records, failures = read(path)
+
+    assert [r.content for r in records] == list(payloads.values())[:4]
+    assert len(failures) == 1 and failures[0].reason.startswith("truncated WARC record:")
+    assert failures[0].extra["url"] == "https://news4.example/story"
+
+
+def test_a_payload_that_does_not_match_its_digest_is_a_failure(tmp_path):
+    path = tmp_path / "crawl.warc"
+    payloads = news_warc(path, count=3)
+    data = path.read_bytes()
+    at = data.index(page(1)[:200]) + 1000  # same length, other bytes: only the digest tells
+    path.write_bytes(data[:at] + b"X" * 50 + data[at + 50:])
+
+    records, failures = read(path)
+
+    assert [r.url for r in records] == ["https://news0.example/story", "https://news2.example/story"]
+    assert all(r.content == payloads[r.url] for r in records)
+    assert len(failures) == 1 and "digest mismatch" in failures[0].reason and failures[0].extra["url"] == "https://news1.example/story"
+
+
+def test_a_corrupt_warc_through_the_cli_exits_1_and_accounts_for_every_record(tmp_path):
+    path = tmp_path / "crawl.warc.gz"
+    news_warc(path, count=4)
+    _, start, length = [m for m in members(path) if m[0] == "response"][2]
+    data = bytearray(path.read_bytes())
+    data[start + length // 2:start + length // 2 + 200] = bytes(200)
+    path.write_bytes(bytes(data))
+    out = tmp_path / "out.jsonl"
+
+    done = subprocess.run([sys.executable, "-m", "declutter", "clean", str(path), "-o", str(out), "-q"], capture_output=True)
+
+    assert done.returncode == 1, done.stderr.decode()
+    assert len(out.read_text().splitlines()) == 2  # the two pages before the damage
+    errors = [json.loads(line) for line in (tmp_path / "out.jsonl.errors.jsonl").read_text().splitlines()]
+    assert [e["key"].rsplit("@", 1)[1] for e in errors] == [str(start), f"{start}+"]
+
+
+# -- which WARC records are pages ---------------------------------------------------------------
+def test_only_html_and_text_responses_and_resources_are_records_and_the_rest_is_accounted_for(tmp_path):
+    path = tmp_path / "mixed.warc.gz"
+    html, text = page(0), b"The council voted on Tuesday to extend the harbour wall.\n"
+    write_warc(path, [
+        ("https://a.example/page", "text/html; charset=utf-8", html),
+        ("https://a.example/page.xhtml", "application/xhtml+xml", html),
+        ("https://a.example/notes.txt", "text/plain", text),
+        ("https://a.example/no-type", None, html),
+        ("https://a.example/logo.png", "image/png", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20),
+        ("https://a.example/report.pdf", "application/pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"),
+        ("https://a.example/app.js", "application/javascript", b"document.title = 'Council votes';\n"),
+        ("https://a.example/site.css", "TEXT/CSS", b"body { margin: 0 }\n"),
+        ("https://a.example/api", "application/json", json.dumps({"title": "Council votes"}).encode()),
+    ])
+    with path.open("ab") as handle:  # wget-style resource records, and a revisit that holds no document
+        writer = WARCWriter(handle, gzip=True)
+        writer.write_record(writer.create_warc_record("https://a.example/saved.html", "resource", payload=io.BytesIO(page(1)), warc_content_type="text/html"))
+        writer.write_record(writer.create_warc_record("https://a.example/photo.jpg", "resource", payload=io.BytesIO(b"\xff\xd8\xff\xe0" + bytes(4000)), warc_content_type="image/jpeg"))
+        writer.write_record(writer.create_revisit_record("https://a.example/page", digest="sha1:AAAA", refers_to_uri="https://a.example/page", refers_to_date="2024-01-01T00:00:00Z", http_headers=http("text/html")))
+
+    records, failures = read(path)
+
+    assert {(r.url, r.format) for r in records} == {
+        ("https://a.example/page", "html"), ("https://a.example/page.xhtml", "html"), ("https://a.example/notes.txt", "text"),
+        ("https://a.example/no-type", "auto"), ("https://a.example/saved.html", "html"),
+    }
+    assert {r.url: r.content for r in records}["https://a.example/saved.html"] == page(1)
+    reasons = {f.extra["url"]: f.reason for f in failures}
+    assert set(reasons) == {f"https://a.example/{name}" for name in ("logo.png", "report.pdf", "app.js", "site.css", "api", "photo.jpg")}
+    assert all(reason.startswith("not a page:") for reason in reasons.values())
+    assert "image/png" in reasons["https://a.example/logo.png"] and "text/css" in reasons["https://a.example/site.css"]
+
+
+# -- directories --------------------------------------------------------------------------------
+def tree_page(path: Path, n: int) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(page(n))
+    return path
+
+
+def test_a_symlinked_directory_is_followed(tmp_path):
+    tree_page(tmp_path / "in" / "local" / "a.html", 0)
+    tree_page(tmp_path / "elsewhere" / "b.html", 1)
+    (tmp_path / "in" / "linked").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+
+    records, failures = read(tmp_path / "in")
+
+    assert failures == []
+    assert {r.relative: r.content for r in records} == {"linked/b.html": page(1), "local/a.html": page(0)}
+
+
+def test_a_symlink_loop_and_a_second_link_end_as_failures_each_page_read_once(tmp_path):
+    root = tmp_path / "in"
+    tree_page(root / "news" / "a.html", 0)
+    tree_page(tmp_path / "shared" / "b.html", 1)
+    (root / "news" / "loop").symlink_to(root, target_is_directory=True)
+    (root / "one").symlink_to(tmp_path / "shared", target_is_directory=True)
+    (root / "two").symlink_to(tmp_path / "shared", target_is_directory=True)
+
+    records, failures = read(root)
+
+    assert sorted(r.relative for r in records) == ["news/a.html", "one/b.html"]
+    assert {Path(f.key).relative_to(root).as_posix(): f.reason for f in failures} == {
+        "news/loop": f"not read again: the directory already read as {root} (a symlink loop or a second link)",
+        "two": f"not read again: the directory already read as {root / 'one'} (a symlink loop or a second link)",
+    }
+
+
+def test_a_directory_that_cannot_be_listed_is_a_failure(tmp_path):
+    """os.walk reports it only to ``onerror``. A directory removed while the walk runs (a crawler
+    cleaning up) is one that cannot be listed whoever runs the tests, root included."""
+    root = tmp_path / "in"
+    tree_page(root / "a.html", 0)
+    tree_page(root / "gone" / "b.html", 1)
+    tree_page(root / "kept" / "c.html", 2)
+    items = read_inputs([str(root)])
+
+    first = next(items)
+    (root / "gone" / "b.html").unlink()
+    (root / "gone").rmdir()
+    rest = list(items)
+
+    assert first.relative == "a.html"
+    assert [(type(i).__name__, i.key) for i in rest] == [("Failure", str(root / "gone")), ("Record", str(root / "kept" / "c.html"))]
+    assert rest[0].reason.startswith("unreadable directory: No such file or directory")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root lists a directory whatever its mode")
+def test_a_directory_without_permissions_is_a_failure(tmp_path):
+    root = tmp_path / "in"
+    tree_page(root / "closed" / "a.html", 0)
+    (root / "closed").chmod(0)
+    try:
+        records, failures = read(root)
+    finally:
+        (root / "closed").chmod(0o755)
+    assert records == [] and [(f.key, f.reason) for f in failures] == [(str(root / "closed"), "unreadable directory: Permission denied")]
+
+
+# -- JSONL --------------------------------------------------------------------------------------
+@pytest.mark.parametrize("line, field", [
+    (r'{"id": "a", "text": "abc \ud800 def"}', "text"),
+    (r'{"id": "a\udfff", "text": "abc"}', "id"),
+    (r'{"id": "a", "text": "abc", "url": "https://x.example/\udc80"}', "url"),
+    (r'{"id": "a", "text": "abc", "meta": {"tags": ["ok", "\ud83d"]}}', "meta"),
+])
+def test_a_jsonl_field_with_a_lone_surrogate_is_a_failure(tmp_path, line, field):
+    path = tmp_path / "in.jsonl"
+    path.write_text(line + "\n" + r'{"id": "b", "text": "A smile \ud83d\ude00 stays."}' + "\n", encoding="utf-8")
+
+    records, failures = read(path)
+
+    assert [(r.id, r.content) for r in records] == [("b", "A smile \U0001F600 stays.")]
+    assert len(failures) == 1 and failures[0].reason == f"invalid Unicode: lone surrogate in field {field!r}"
+    json.dumps(failures[0].to_dict(), ensure_ascii=False).encode("utf-8")  # the error report can be written
+
+
+def test_a_jsonl_file_with_lone_surrogates_through_the_cli_does_not_crash(tmp_path):
+    path = tmp_path / "in.jsonl"
+    path.write_text(r'{"id": "a\ud800", "text": "abc \ud800 def"}' + "\n" + json.dumps({"id": "b", "text": "A line of text."}) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+
+    done = subprocess.run([sys.executable, "-m", "declutter", "clean", str(path), "-o", str(out), "-q"], capture_output=True)
+
+    assert done.returncode == 1 and b"Traceback" not in done.stderr, done.stderr.decode()
+    assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == ["b"]
+    error = json.loads((tmp_path / "out.jsonl.errors.jsonl").read_text())
+    assert error["id"] == "a\\ud800" and error["reason"] == "invalid Unicode: lone surrogate in field 'id'"
+
+
+def test_a_null_document_field_is_null_not_missing(tmp_path):
+    path = tmp_path / "in.jsonl"
+    path.write_text('{"id": "a", "text": null}\n{"id": "b", "html": "<p>x</p>"}\n', encoding="utf-8")
+
+    _, failures = read(path)
+
+    assert [f.reason for f in failures] == ["field 'text' is null", "field 'text' missing (the record has 'html': --html-field html reads it)"]
+
+
+# -- max_bytes ----------------------------------------------------------------------------------
+def test_a_gzip_bomb_is_refused_after_max_bytes_without_being_read(tmp_path):
+    bomb = tmp_path / "in" / "bomb.txt.gz"
+    bomb.parent.mkdir()
+    bomb.write_bytes(gzip.compress(b" " * 200_000_000, compresslevel=1))
+    tree_page(tmp_path / "in" / "page.html", 0)
+
+    tracemalloc.start()
+    try:
+        records, failures = read(tmp_path / "in", max_bytes=1_000_000)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+    assert peak < 20_000_000  # 200 MB unpacked would be 200 MB in memory
+    assert [r.content for r in records] == [page(0)]
+    assert [(f.key, f.reason) for f in failures] == [(str(bomb), "DocumentTooLarge: document of more than 1,000,000 bytes is over the limit (max_bytes, --max-bytes)")]
+
+
+def test_max_bytes_applies_to_each_warc_payload_and_a_document_of_exactly_max_bytes_is_read(tmp_path):
+    path = tmp_path / "crawl.warc"
+    payloads = news_warc(path, count=4)
+    limit = len(page(1))
+
+    records, failures = read(path, max_bytes=limit)
+
+    assert [r.content for r in records] == [payloads[f"https://news{n}.example/story"] for n in (0, 1, 2)]
+    assert [f.extra["url"] for f in failures] == ["https://news3.example/story"]  # 436 KB, over the 342 KB of page 1
+    assert failures[0].reason.startswith("DocumentTooLarge: document of more than")
+    assert read(path)[1] == []  # no limit by default
+
+
+def test_a_jsonl_file_is_read_as_before(tmp_path):
+    path = tmp_path / "in.jsonl.gz"
+    path.write_bytes(gzip.compress(json.dumps({"doc": 7, "page": page(0).decode("utf-8"), "link": "https://www.a.example/x"}).encode() + b"\n"))
+
+    records, failures = read(path, fields=JsonlFields(id="doc", text=None, html="page", url="link"))
+
+    assert failures == [] and [(r.id, r.format, r.site) for r in records] == [("7", "html", "a.example")]
