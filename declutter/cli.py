@@ -122,6 +122,9 @@ def clean(inputs, output, input_format, output_format, keep, tags, id_field, tex
       declutter clean crawl.jsonl.gz --html-field html -o clean.jsonl --tags
       declutter clean crawl.warc.gz -o - --site-repeats 3
       declutter clean article.txt --threshold 0.2    # only text the model is sure of
+
+    Exit status: 0 when every record was written, 1 when any failed (each is in the error
+    report with its reason), 2 for a usage error.
     """
     from declutter.batch import BatchOptions, run_batch
     from declutter.records import JsonlFields, read_inputs

@@ -102,7 +102,7 @@ def read_inputs(paths: list[str], fields: JsonlFields = JsonlFields(), stdin_kin
     for raw in paths:
         if raw == "-":
             if stdin_kind == "jsonl":
-                yield from _jsonl_lines(sys.stdin.buffer, "<stdin>", fields)
+                yield from _jsonl_lines(sys.stdin.buffer, "<stdin>", fields, max_bytes)
             elif (content := _read_at_most(sys.stdin.buffer, max_bytes)) is None:
                 yield Failure(key="<stdin>", id="<stdin>", source="<stdin>", reason=_too_large(max_bytes))
             else:
@@ -199,7 +199,7 @@ def _read_file(path: Path, fields: JsonlFields, root: Path | None, max_bytes: in
     try:
         if kind == "jsonl":
             with open_binary(path) as handle:
-                yield from _jsonl_lines(handle, source, fields)
+                yield from _jsonl_lines(handle, source, fields, max_bytes)
         elif kind == "warc":
             yield from _warc_records(path, max_bytes)
         else:
@@ -220,13 +220,21 @@ def open_binary(path: Path):
     return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else path.open("rb")
 
 
-def _jsonl_lines(handle, source: str, fields: JsonlFields) -> Iterator[Item]:
+JSONL_LINE_ALLOWANCE = 8  # a line may be this many times --max-bytes: JSON escapes (\uXXXX) and other fields
+
+
+def _jsonl_lines(handle, source: str, fields: JsonlFields, max_bytes: int | None = None) -> Iterator[Item]:
     line_number = 0
+    limit = None if max_bytes is None else JSONL_LINE_ALLOWANCE * max_bytes
     try:
-        for line_number, line in enumerate(handle, 1):
+        for line_number, line in enumerate(_bounded_lines(handle, limit), 1):
+            key = f"{source}#{line_number}"
+            if line is None:
+                yield Failure(key=key, id=key, source=source, reason=f"DocumentTooLarge: line {line_number} is longer than {limit:,} bytes "
+                                                                     f"({JSONL_LINE_ALLOWANCE} × --max-bytes); not read")
+                continue
             if not line.strip():
                 continue
-            key = f"{source}#{line_number}"
             try:
                 obj = json.loads(line)
                 if not isinstance(obj, dict):
@@ -251,6 +259,21 @@ def _jsonl_lines(handle, source: str, fields: JsonlFields) -> Iterator[Item]:
     except (OSError, EOFError, zlib.error) as exc:
         key = f"{source}#{line_number + 1}"
         yield Failure(key=key, id=key, source=source, reason=f"input ends in corrupt data after line {line_number}: {exc}")
+
+
+def _bounded_lines(handle, limit: int | None) -> Iterator[bytes | None]:
+    """The lines of ``handle``; None for a line longer than ``limit`` bytes, which is skipped
+    without being held in memory (a one-line gzip bomb)."""
+    while True:
+        line = handle.readline() if limit is None else handle.readline(limit + 1)
+        if not line:
+            return
+        if limit is None or len(line) <= limit or line.endswith(b"\n"):
+            yield line
+            continue
+        while (rest := handle.readline(limit)) and not rest.endswith(b"\n"):
+            pass  # the rest of the oversized line, read in bounded pieces and dropped
+        yield None
 
 
 def _field_problem(obj: dict, name: str, fields: JsonlFields) -> str:

@@ -316,3 +316,21 @@ def test_a_jsonl_file_is_read_as_before(tmp_path):
     records, failures = read(path, fields=JsonlFields(id="doc", text=None, html="page", url="link"))
 
     assert failures == [] and [(r.id, r.format, r.site) for r in records] == [("7", "html", "a.example")]
+
+
+def test_a_jsonl_line_far_over_max_bytes_fails_without_being_held_and_the_next_lines_are_read(tmp_path):
+    """One line of a .jsonl.gz can decompress to gigabytes: it is read in bounded pieces and
+    skipped, as a whole file over --max-bytes is."""
+    data = tmp_path / "crawl.jsonl.gz"
+    story = page(1).decode("utf-8", "replace")
+    with gzip.open(data, "wt", encoding="utf-8") as handle:
+        handle.write(json.dumps({"id": "before", "text": story}) + "\n")
+        handle.write(json.dumps({"id": "huge", "text": "y" * 50_000_000}) + "\n")
+        handle.write(json.dumps({"id": "after", "text": story}) + "\n")
+    tracemalloc.start()
+    records, failures = read(data, max_bytes=1_000_000)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert [r.id for r in records] == ["before", "after"]
+    assert [f.key for f in failures] == [f"{data}#2"] and "longer than 8,000,000 bytes" in failures[0].reason
+    assert peak < 45_000_000  # the 50 MB line whole, and parsed, would be twice that
