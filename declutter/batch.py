@@ -30,7 +30,7 @@ CHUNK = 32
 class BatchOptions:
     """How a batch runs; the CLI fills it from its options."""
 
-    output: str | None = None  # None: text/JSON to stdout; "-": JSONL to stdout; *.jsonl[.gz]: JSONL; else a directory
+    output: str | None = None  # None: text/JSON to stdout; "-": JSONL to stdout; *.jsonl or *.ndjson: JSONL; else a directory
     output_format: str = "text"  # for stdout without --output: text or json
     tags: bool = False
     jobs: int = 1
@@ -137,7 +137,7 @@ def _failure(record: Record, exc: Exception) -> Failure:
 
 def _render(record: Record, doc) -> dict:
     text = doc.text
-    result = {"key": record.key, "text": text, "empty": not text.strip()}
+    result = {"key": record.key, "id": record.id, "source": record.source, "text": text, "empty": not text.strip()}
     if _options.output is None:
         if _options.output_format == "json":
             result["line"] = json.dumps({"source": record.source, "id": record.id, **doc.to_dict()}, ensure_ascii=False)
@@ -197,8 +197,10 @@ def run_batch(items: Iterable[Item], options: BatchOptions, total: int | None = 
     # --resume skips what was written; what failed is tried again (its input may have been fixed),
     # so the error report starts afresh and ends up naming exactly the records that still fail
     errors = ErrorReport(errors_path)
+    if options.errors or options.output not in (None, "-"):
+        errors.check()  # a report that cannot be written stops the run now, not at its first failure hours in
     done = lines.keys if lines else set()
-    paths: dict[str, str] = {}  # record key -> its file in the output directory
+    paths: dict[str, deque[str]] = {}  # record key -> its files in the output directory (a file named twice has two)
 
     repetition = None
     if options.site_repeats and repetition_items is not None:
@@ -217,6 +219,11 @@ def run_batch(items: Iterable[Item], options: BatchOptions, total: int | None = 
     def handle(outcomes) -> bool:
         for status, value in outcomes:
             summary.read += 1  # counted as handled, so that read = written + failed even when the run stops
+            if status == "ok" and tree is not None:
+                try:
+                    tree.write(paths[value["key"]].popleft(), value["text"])
+                except OSError as exc:  # this record's file cannot be written (a name the file system refuses): its failure
+                    status, value = "failed", Failure(key=value["key"], id=value["id"], source=value["source"], reason=f"output not written: {exc}")
             if status == "failed":
                 summary.failed += 1
                 summary.reasons[value.reason.split(":")[0]] += 1
@@ -231,12 +238,8 @@ def run_batch(items: Iterable[Item], options: BatchOptions, total: int | None = 
                 summary.empty += 1
             else:
                 summary.cleaned += 1
-            if tree is not None:
-                tree.write(paths.pop(value["key"]), value["text"])
-            elif "line" in value:
-                lines.write(value["line"])
-            else:
-                lines.write(value["text"])
+            if tree is None:
+                lines.write(value["line"] if "line" in value else value["text"])
         progress.update(len(outcomes))
         return True
 
@@ -248,9 +251,10 @@ def run_batch(items: Iterable[Item], options: BatchOptions, total: int | None = 
             slots: list[int] = []
             for item in chunk:
                 if tree is not None and isinstance(item, Record):
-                    paths[item.key] = tree.claim(*tree_paths(item))
-                if item.key in done or (options.resume and item.key in paths and tree.done(paths[item.key])):
-                    paths.pop(item.key, None)
+                    paths.setdefault(item.key, deque()).append(tree.claim(*tree_paths(item)))
+                if item.key in done or (options.resume and item.key in paths and tree.done(paths[item.key][-1])):
+                    if item.key in paths:
+                        paths[item.key].pop()
                     summary.skipped += 1
                     continue
                 if isinstance(item, Failure):

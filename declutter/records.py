@@ -14,7 +14,9 @@ import gzip
 import io
 import json
 import os
+import re
 import sys
+import threading
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -243,7 +245,7 @@ def _jsonl_lines(handle, source: str, fields: JsonlFields, max_bytes: int | None
                 yield Failure(key=key, id=key, source=source, reason=f"malformed JSON on line {line_number}: {exc}")
                 continue
             doc_id = str(obj.get(fields.id, key))
-            if (bad := _field_with_lone_surrogate(obj)) is not None:  # UTF-8 cannot carry it: the output could not be written
+            if _SURROGATE_ESCAPE.search(line) and (bad := _field_with_lone_surrogate(obj)) is not None:  # UTF-8 cannot carry it: the output could not be written
                 yield Failure(key=key, id=_printable(doc_id), source=source, reason=f"invalid Unicode: lone surrogate in field {bad!r}")
                 continue
             field_name = fields.html or fields.text
@@ -286,6 +288,9 @@ def _field_problem(obj: dict, name: str, fields: JsonlFields) -> str:
     return f"field {name!r} is null" if obj[name] is None else f"field {name!r} is not a string"
 
 
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")  # the only way a surrogate gets into a line's JSON (UTF-8 bytes cannot hold one)
+
+
 def _field_with_lone_surrogate(obj: dict) -> str | None:
     """The first field whose name or value holds a lone surrogate: valid JSON (an escape such as
     \\ud800), but no UTF-8 output can hold it, and every field is written back out."""
@@ -302,6 +307,26 @@ def _printable(text: str) -> str:
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
+_STDERR_LOCK = threading.Lock()  # sys.stderr is the process's: one thread at a time captures it
+_WARCIO_MESSAGE = re.compile(r"Error -?\d+ while decompressing|WARNING: Record not followed|Offset: |Remainder: |.*digest", re.IGNORECASE)
+
+
+@contextlib.contextmanager
+def _warcio_reports() -> Iterator[list[str]]:
+    """The lines warcio writes to stderr meanwhile (its only report of corrupt gzip data), filled
+    in when the block ends; whatever else is written to stderr meanwhile (another thread's) is
+    passed on to it then."""
+    reports: list[str] = []
+    with _STDERR_LOCK:
+        with contextlib.redirect_stderr(io.StringIO()) as captured:
+            yield reports
+    for line in captured.getvalue().splitlines():
+        if _WARCIO_MESSAGE.match(line.strip()):
+            reports.append(line.strip())
+        elif line.strip():
+            print(line, file=sys.stderr)
+
+
 def _warc_records(path: Path, max_bytes: int | None = None) -> Iterator[Item]:
     """Page records of a WARC file (warcio); see the module docstring for which records are read.
     Every record is read to its end and checked: its digests, its length against Content-Length,
@@ -314,14 +339,14 @@ def _warc_records(path: Path, max_bytes: int | None = None) -> Iterator[Item]:
         iterator = ArchiveIterator(handle, check_digests=True)
         try:
             while True:
-                with contextlib.redirect_stderr(io.StringIO()) as stderr:
+                with _warcio_reports() as reports:
                     record = next(iterator, None)
                     if record is None:
                         break
                     wanted = record.rec_type in DOCUMENT_RECORDS and _media_type(record) in PAGE_FORMATS
                     content = _read_at_most(record.content_stream(), max_bytes) if wanted else None
                     offset = iterator.get_record_offset()  # reads the record to its end, which completes the digest check
-                report = "; ".join(dict.fromkeys(line.strip() for line in stderr.getvalue().splitlines() if line.strip()))
+                report = "; ".join(dict.fromkeys(reports))
                 # a record cut short by corrupt gzip data: warcio reads nothing after it
                 lost = (offset, report) if report and _missing_bytes(record) else None
                 if record.rec_type in DOCUMENT_RECORDS:

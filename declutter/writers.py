@@ -17,7 +17,8 @@ from pathlib import Path, PurePosixPath
 
 _UNSAFE = re.compile(r"[^\w.-]+")  # \w: letters and digits of every script ("статья.txt" stays readable)
 _WINDOWS_DEVICES = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$", re.IGNORECASE)
-_MAX_NAME = 150
+_MAX_NAME = 150  # characters, and at most _MAX_NAME_BYTES as UTF-8 (file systems count bytes: 255)
+_MAX_NAME_BYTES = 200  # room for atomic_write's ".NAME.xxxxxxxx.tmp"
 
 
 def safe_name(name: str) -> str:
@@ -26,9 +27,14 @@ def safe_name(name: str) -> str:
     cleaned = _UNSAFE.sub("_", name).strip("._") or "record"
     if _WINDOWS_DEVICES.match(cleaned):
         cleaned = "_" + cleaned
-    if len(cleaned) > _MAX_NAME:
+    if len(cleaned) > _MAX_NAME or len(cleaned.encode("utf-8")) > _MAX_NAME_BYTES:
         stem, dot, suffix = cleaned.rpartition(".")
-        cleaned = stem[: _MAX_NAME - len(suffix) - 1] + dot + suffix if dot and stem and len(suffix) <= 10 else cleaned[:_MAX_NAME]
+        if not (dot and stem and len(suffix) <= 10):
+            stem, dot, suffix = cleaned, "", ""
+        stem = stem[: _MAX_NAME - len(dot + suffix)]
+        while len((stem + dot + suffix).encode("utf-8")) > _MAX_NAME_BYTES:
+            stem = stem[:-1]
+        cleaned = stem + dot + suffix
     return cleaned
 
 
@@ -128,7 +134,10 @@ class LineWriter:
         self.handle = self.part.open("a", encoding="utf-8", errors="backslashreplace")  # a file name that is not UTF-8
 
     def write(self, line: str) -> None:
-        self.handle.write(line + "\n")
+        try:
+            self.handle.write(line + "\n")
+        except UnicodeEncodeError:  # a strict stdout and a file name that is not UTF-8
+            self.handle.write(line.encode("utf-8", "backslashreplace").decode("utf-8") + "\n")
 
     def flush(self) -> None:
         self.handle.flush()
@@ -159,11 +168,21 @@ class ErrorReport:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 fd, self.temporary = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".part")
-            except OSError as exc:  # the failures are still printed on stderr and counted in the summary
+            except OSError as exc:  # ends the run: a failure must not go unreported
                 raise OSError(f"cannot write the error report {self.path} ({exc.strerror}); name a writable one with --errors") from exc
             os.fchmod(fd, _MODE)
             self.handle = os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace")
         self.handle.write(line + "\n")
+
+    def check(self) -> None:
+        """Raise now, before any work, if the report could not be written."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, probe = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".probe")
+        except OSError as exc:
+            raise OSError(f"cannot write the error report {self.path} ({exc.strerror}); name a writable one with --errors") from exc
+        os.close(fd)
+        os.unlink(probe)
 
     @property
     def written(self) -> bool:

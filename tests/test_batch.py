@@ -311,3 +311,33 @@ def test_compressed_output_is_refused_and_output_names_are_case_insensitive(tmp_
     run(source, "-o", tmp_path / "CLEAN.JSONL", check_rc=0)
     assert (tmp_path / "CLEAN.JSONL").is_file()
     assert json.loads((tmp_path / "CLEAN.JSONL").read_text())["clean_text"]
+
+
+def test_a_file_named_twice_long_non_latin_ids_and_a_strict_stdout_lose_no_record(tmp_path, seed_text):
+    root = tmp_path / "in"
+    (root / "sub").mkdir(parents=True)
+    (root / "sub" / "a.txt").write_text(seed_text, encoding="utf-8")
+    out = tmp_path / "out"
+    counts = summary(run(root, root / "sub", "-o", out, check_rc=0))  # the same file reached twice
+    assert counts["read"] == counts["cleaned"] == 2 == len(list(out.rglob("*.txt")))
+
+    data = tmp_path / "cjk.jsonl"  # 120 CJK characters: 360 bytes, over a file system's 255 for a name
+    data.write_text(json.dumps({"id": "新闻" * 60, "text": seed_text}, ensure_ascii=False) + "\n" + json.dumps({"id": "b", "text": seed_text}) + "\n")
+    counts = summary(run(data, "-o", tmp_path / "tree", check_rc=0))
+    assert counts["cleaned"] == 2 == len(list((tmp_path / "tree").rglob("*.txt")))
+
+    odd = tmp_path / "odd"
+    odd.mkdir()
+    (odd / "caf\udce9.txt").write_text(seed_text, encoding="utf-8")  # the name's byte 0xE9 is not UTF-8
+    done = subprocess.run([sys.executable, "-m", "declutter", "clean", str(odd), "-o", "-"], capture_output=True,
+                          env={**os.environ, "PYTHONIOENCODING": "utf-8:strict"})
+    assert done.returncode == 0, done.stderr.decode()
+    assert json.loads(done.stdout)["clean_text"]
+
+
+def test_an_error_report_that_cannot_be_written_stops_the_run_before_it_starts(tmp_path, seed_text):
+    (tmp_path / "a.txt").write_text(seed_text, encoding="utf-8")
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")
+    done = run(tmp_path / "a.txt", "-o", tmp_path / "out", "--errors", blocked / "errors.jsonl", check_rc=1)
+    assert "cannot write the error report" in done.stderr.decode() and not (tmp_path / "out" / "a.txt").exists()
