@@ -197,7 +197,8 @@ def run_batch(items: Iterable[Item], options: BatchOptions, total: int | None = 
     # --resume skips what was written; what failed is tried again (its input may have been fixed),
     # so the error report starts afresh and ends up naming exactly the records that still fail
     errors = ErrorReport(errors_path)
-    if options.errors or options.output not in (None, "-"):
+    report_beside_output = bool(options.errors) or options.output not in (None, "-")  # not ./declutter-errors.jsonl of a stdout run
+    if report_beside_output:
         errors.check()  # a report that cannot be written stops the run now, not at its first failure hours in
     done = lines.keys if lines else set()
     paths: dict[str, deque[str]] = {}  # record key -> its files in the output directory (a file named twice has two)
@@ -263,8 +264,8 @@ def run_batch(items: Iterable[Item], options: BatchOptions, total: int | None = 
                     slots.append(len(ready))
                     ready.append(None)
                     work.append(item)
-            pending.append((ready, slots, work, submit(work) if work else _Done([])))
-            while len(pending) > 2 * max(1, options.jobs) or (pending and pending[0][3].done()):
+            pending.append((ready, slots, submit(work) if work else _Done([])))
+            while len(pending) > 2 * max(1, options.jobs) or (pending and pending[0][2].done()):
                 if not (keep_going := _finish(pending.popleft(), handle)):
                     break
             if not keep_going:
@@ -281,13 +282,13 @@ def run_batch(items: Iterable[Item], options: BatchOptions, total: int | None = 
         if lines is not None:
             lines.close(complete=completed)
         errors.close()
-        if not errors.written and (options.errors or options.output not in (None, "-")):
+        if not errors.written and report_beside_output:
             errors_path.unlink(missing_ok=True)  # an earlier run's report beside this output is out of date
     return summary
 
 
 def _finish(entry, handle) -> bool:
-    ready, slots, _, future = entry
+    ready, slots, future = entry
     for slot, outcome in zip(slots, future.result()):
         ready[slot] = outcome
     return handle(ready)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from dataclasses import dataclass
 from itertools import islice
-from typing import Iterable, Iterator, Literal, Sequence
+from typing import Iterable, Iterator, Literal, Sequence, get_args
 
 import numpy as np
 
@@ -25,7 +25,7 @@ from declutter.paragraph import Paragraph
 from declutter.segment import segment_html, segment_text
 
 Format = Literal["auto", "text", "html"]
-FORMATS = ("auto", "text", "html")
+FORMATS = get_args(Format)
 DEFAULT_MAX_BYTES = 20_000_000
 DEFAULT_MAX_PARAGRAPHS = 100_000
 

@@ -125,11 +125,6 @@ def read_inputs(paths: list[str], fields: JsonlFields = JsonlFields(), stdin_kin
             yield Failure(key=raw, id=raw, source=raw, reason="no such file or directory")
 
 
-def files_under(root: Path) -> Iterator[Path]:
-    """The files of :func:`entries_under`, without its failures."""
-    return (entry for entry in entries_under(root) if isinstance(entry, Path))
-
-
 def entries_under(root: Path) -> Iterator[Path | Failure]:
     """Files under ``root`` in a stable order, hidden ones (``.name``) left out. Symlinked
     directories are followed, each real directory once (a symlink loop ends); a directory that

@@ -59,7 +59,7 @@ def clean_column(df: DataFrame, input_col: str = "text", output_col: str = "clea
     load_model(model, trust=trust_model, check_only=True)
     same = _name_matcher(df)
     fields = df.schema.fields
-    df, source = _input_column(df, input_col)
+    df, source = _input_column(df, input_col, same)
     names = [output_col, error_col] + ([f"{output_col}_tags"] if tags else [])
     _check_output_names(names, input_col, source, same)
     schema, targets = _output_schema(fields, names, same)
@@ -149,7 +149,7 @@ def _existing_column(fields: list, name: str, same: Callable[[str, str], bool]) 
     return found[0] if found else None
 
 
-def _input_column(df: DataFrame, input_col: str) -> tuple[DataFrame, str]:
+def _input_column(df: DataFrame, input_col: str, same: Callable[[str, str], bool]) -> tuple[DataFrame, str]:
     """``df`` and the name of the column of its pandas batches that holds ``input_col``: a top-level
     column as it is, a nested field copied to a top-level column. Raises unless it is string or binary."""
     from pyspark.sql import functions as F
@@ -157,7 +157,7 @@ def _input_column(df: DataFrame, input_col: str) -> tuple[DataFrame, str]:
 
     if not isinstance(input_col, str):
         raise TypeError(f"input_col is a column name (str), not {input_col!r}")
-    position = _existing_column(df.schema.fields, input_col, _name_matcher(df))
+    position = _existing_column(df.schema.fields, input_col, same)
     field = df.schema.fields[position] if position is not None else _nested_field(df, input_col)
     if not isinstance(field.dataType, (StringType, BinaryType)):
         raise ValueError(

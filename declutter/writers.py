@@ -64,13 +64,19 @@ def _file_mode() -> int:
 _MODE = _file_mode()
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that the file is either absent or complete, with the mode any
-    new file gets (``mkstemp`` alone makes it private to the owner)."""
+def _temporary_beside(path: Path, suffix: str) -> tuple[int, str]:
+    """A new hidden file (descriptor, name) in ``path``'s directory, with the mode any new file
+    gets (``mkstemp`` alone makes it private to the owner)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=_TEMPORARY_SUFFIX)
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=suffix)
+    os.fchmod(fd, _MODE)
+    return fd, name
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that the file is either absent or complete."""
+    fd, tmp = _temporary_beside(path, _TEMPORARY_SUFFIX)
     try:
-        os.fchmod(fd, _MODE)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
         os.replace(tmp, path)
@@ -164,25 +170,22 @@ class ErrorReport:
         self.temporary: str | None = None
 
     def write(self, line: str) -> None:
-        if self.handle is None:
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                fd, self.temporary = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".part")
-            except OSError as exc:  # ends the run: a failure must not go unreported
-                raise OSError(f"cannot write the error report {self.path} ({exc.strerror}); name a writable one with --errors") from exc
-            os.fchmod(fd, _MODE)
+        if self.handle is None:  # an OSError here ends the run: a failure must not go unreported
+            fd, self.temporary = self._new_file(".part")
             self.handle = os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace")
         self.handle.write(line + "\n")
 
     def check(self) -> None:
         """Raise now, before any work, if the report could not be written."""
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, probe = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".probe")
-        except OSError as exc:
-            raise OSError(f"cannot write the error report {self.path} ({exc.strerror}); name a writable one with --errors") from exc
+        fd, probe = self._new_file(".probe")
         os.close(fd)
         os.unlink(probe)
+
+    def _new_file(self, suffix: str) -> tuple[int, str]:
+        try:
+            return _temporary_beside(self.path, suffix)
+        except OSError as exc:
+            raise OSError(f"cannot write the error report {self.path} ({exc.strerror}); name a writable one with --errors") from exc
 
     @property
     def written(self) -> bool:
