@@ -247,7 +247,10 @@ def conversion_code_hash() -> str:
     return digest.hexdigest()
 
 
-def _number(text: str) -> int | float:
+def _value(text: str) -> bool | int | float:
+    """A ``--param`` value: ``true`` / ``false`` or a number."""
+    if text.lower() in ("true", "false"):
+        return text.lower() == "true"
     return float(text) if any(c in text for c in ".e") else int(text)
 
 
@@ -306,7 +309,7 @@ def main() -> None:
             raise SystemExit("the training data changed since this model was built: its held-out split would differ; rebuild it")
         drop_rules = {f: DropRule.from_manifest(manifest, f) for f in ("html", "text")}
     else:
-        params = {name: _number(value) for name, value in (p.split("=", 1) for p in args.param)}
+        params = {name: _value(value) for name, value in (p.split("=", 1) for p in args.param)}
         model, facts = train(team_train + wcxb_train, second_stage=args.second_stage, **params)
         print(f"trained in {time.time() - started:.0f} s", flush=True)
         drop_rules = choose_drop_rules(model, calibration_text, calibration_html, page_truths(args.wcxb, calibration))
