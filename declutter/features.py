@@ -212,20 +212,6 @@ def _dom_row(d: DomEvidence | None) -> tuple:
     )
 
 
-def page_repeats(documents: list[list[Paragraph]]) -> np.ndarray:
-    """Per paragraph, ``log1p`` of how many other paragraphs of its document say the same (case
-    and spacing aside): menus, sign-up boxes and related links repeat on a page, a story's
-    paragraphs do not."""
-    repeats: list[int] = []
-    for doc in documents:
-        keys = [" ".join(p.text.lower().split()) for p in doc]
-        counts: dict[str, int] = {}
-        for key in keys:
-            counts[key] = counts.get(key, 0) + 1
-        repeats.extend(counts[key] - 1 for key in keys)
-    return np.log1p(np.asarray(repeats, dtype=np.float32))
-
-
 def shape_matrix(documents: list[list[Paragraph]]) -> np.ndarray:
     """Dense language-agnostic features, one row per paragraph, columns ``SHAPE_FEATURES``."""
     paragraphs = [p for doc in documents for p in doc]

@@ -30,7 +30,7 @@ from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import ThreadpoolController
 
 from declutter.categories import ARTICLE
-from declutter.features import SHAPE_FEATURES, Featurizer, FeatureSettings, page_repeats, shape_matrix
+from declutter.features import SHAPE_FEATURES, Featurizer, FeatureSettings, shape_matrix
 from declutter.forest import NumpyBooster
 from declutter.paragraph import Paragraph
 
@@ -51,7 +51,6 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         linear_runs: int = 3,
         context_window: int = 3,
         context_from_end: bool = True,
-        page_repeats: bool = False,
         shape_bins: int = 8,  # standardised shape columns instead had weights past 100 and unstable builds
         second_stage: str = "boosting",
         boosting_iterations: int = 100,
@@ -68,7 +67,6 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         self.linear_runs = linear_runs
         self.context_window = context_window
         self.context_from_end = context_from_end
-        self.page_repeats = page_repeats
         self.shape_bins = shape_bins
         self.second_stage = second_stage
         self.boosting_iterations = boosting_iterations
@@ -99,7 +97,7 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         self.classes_ = np.unique(labels)
         self.featurizer_ = Featurizer(self.settings)
         lexical = self.featurizer_.lexical(X)
-        shape = self._shape(X)
+        shape = shape_matrix(X)
         self.shape_edges_ = [_bin_edges(column, self.shape_bins) for column in shape.T]
         first = self._first_input(lexical, shape)
 
@@ -220,7 +218,7 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         sizes = np.fromiter((len(doc) for doc in X), dtype=np.int64, count=len(X))
         if sizes.sum() == 0:
             return np.zeros((0, len(self.classes_)), dtype=np.float32), sizes
-        shape = self._shape(X)
+        shape = shape_matrix(X)
         proba = self._first_stage_proba(self.featurizer_.lexical_parts(X), shape)
         context = self._context(proba, sizes, shape)
         final = np.zeros_like(proba)
@@ -262,17 +260,9 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
     def __setstate__(self, state: dict) -> None:
         state.setdefault("context_from_end", False)  # models pickled before it had no such context
         state.setdefault("word_hashing", "joined")  # nor hashed words by tokens
-        state.setdefault("page_repeats", False)  # nor counted repeats within a page
         super().__setstate__(state)
 
     # -- inputs of each stage ------------------------------------------------------------
-    def _shape(self, X: list[Document]) -> np.ndarray:
-        """``shape_matrix``, with ``page_repeats`` its last column."""
-        shape = shape_matrix(X)
-        if not self.page_repeats:
-            return shape
-        return np.hstack([shape, page_repeats(X)[:, None]])
-
     def _first_input(self, lexical: sp.csr_matrix, shape: np.ndarray) -> sp.csr_matrix:
         return sp.hstack([lexical, self._binned_shape(shape)], format="csr")
 
