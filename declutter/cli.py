@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sys
 import zlib
 from pathlib import Path
@@ -231,7 +232,9 @@ def tag(file, input_format, view, width, threshold, model_path, trust_model):
 @main.command()
 @click.argument("data", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="Directory for model.joblib and manifest.json.")
-@click.option("--validation-percent", type=click.IntRange(0, 90), default=15, show_default=True, help="Documents held out (by id) to report validation metrics.")
+@click.option("--validation-percent", type=click.IntRange(0, 90), default=15, show_default=True,
+              help="Sites held out to report validation metrics (a site: the `domain` field, else the id without its last -part); "
+                   "with fewer than 5 sites, documents.")
 @click.option("--boosting-iterations", type=click.IntRange(10), default=100, show_default=True)
 def train(data, output, validation_percent, boosting_iterations):
     """Train a model on labelled JSONL (training_data/ format, or converted pages).
@@ -246,7 +249,7 @@ def train(data, output, validation_percent, boosting_iterations):
     from declutter.dataset import DataError, held_out, read_documents
     from declutter.evaluate import evaluate, format_report
     from declutter.model_store import save_model
-    from declutter.training import train as fit
+    from declutter.training import site_of, train as fit
 
     try:
         documents = list(read_documents(data))
@@ -254,19 +257,43 @@ def train(data, output, validation_percent, boosting_iterations):
         raise click.ClickException(str(exc)) from exc
     if not documents:
         raise click.ClickException("no labelled documents found")
-    validation = [d for d in documents if validation_percent and held_out(d.id, validation_percent)]
+    _check_writable_directory(output)
+    sites = {site_of(d) for d in documents}
+    by_site = len(sites) >= 5  # a page's neighbours from its own site would flatter the scores
+    key = site_of if by_site else (lambda d: d.id)
+    validation = [d for d in documents if validation_percent and held_out(key(d), validation_percent)]
     training = [d for d in documents if d not in validation] if validation else documents
-    click.echo(f"training on {len(training)} documents, validating on {len(validation)}", err=True)
+    held = f"{len({site_of(d) for d in validation})} of {len(sites)} sites" if by_site else "documents, fewer than 5 sites"
+    click.echo(f"training on {len(training)} documents, validating on {len(validation)} ({held})", err=True)
     try:
         model, facts = fit(training, verbose=1, boosting_iterations=boosting_iterations)
     except ValueError as exc:  # too little data (too few documents or labels)
-        raise click.ClickException(f"cannot train: {exc}") from exc
+        hint = f" ({len(validation)} of {len(documents)} documents are held out for validation: --validation-percent 0 trains on all)" if validation else ""
+        raise click.ClickException(f"cannot train: {exc}{hint}") from exc
     metrics = {}
     if validation:
         metrics["validation"] = evaluate(Cleaner(model), validation)
         click.echo(format_report(metrics["validation"]))
     save_model(model, output, metrics=metrics, **facts)
-    click.echo(f"wrote {output}", err=True)
+    click.echo(f"wrote {output} (drop rule: P(boilerplate) >= 0.5, not calibrated; --threshold picks another)", err=True)
+
+
+def _drop_rules_in_use(cleaner) -> str:
+    """How ``cleaner`` decides what to drop, in words."""
+    if cleaner.threshold is not None:
+        return f"drop threshold {cleaner.threshold}"
+    rules = "; ".join(f"{f}: {cleaner.drop_rule(f).describe()}" for f in ("html", "text"))
+    calibrated = "calibrated drop rules" if "drop_rules" in cleaner.manifest else "drop rules (not calibrated)"
+    return f"its {calibrated}, P(boilerplate) from {rules}"
+
+
+def _check_writable_directory(path: Path) -> None:
+    """Refuse an output the model cannot be written to, before hours of training."""
+    if path.exists() and not path.is_dir():
+        raise click.UsageError(f"-o {path}: exists and is not a directory")
+    existing = next(p for p in (path, *path.parents) if p.exists())
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise click.UsageError(f"-o {path}: {existing} is not writable")
 
 
 @main.command()
@@ -360,7 +387,7 @@ def review(files, output, input_format, keep, threshold, model_path, trust_model
         raise click.ClickException("no file could be shown: no report written")
     manifest = cleaner.manifest
     decided_by = (f"Model {model_path or 'shipped with declutter'} (model.joblib sha256 {manifest.get('model_sha256', '?')[:12]}…, "
-                  f"built {manifest.get('created', '?')[:10]}); " + (f"drop threshold {threshold}" if threshold is not None else "its calibrated drop rules")
+                  f"built {manifest.get('created', '?')[:10]}); " + _drop_rules_in_use(cleaner)
                   + (f"; also kept: {', '.join(keep)}" if keep else "") + ".")
     atomic_write(output, render_review(documents, decided_by))
     click.echo(f"wrote {output} ({len(documents)} of {len(files)} files)", err=True)

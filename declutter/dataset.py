@@ -11,7 +11,8 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+import zlib
+from dataclasses import MISSING, asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -59,8 +60,56 @@ class DataError(ValueError):
     """A training record is malformed; the message names the file and line."""
 
 
+SOURCES = ("text", "html")
+DATA_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
+_DOM_FIELDS = frozenset(f.name for f in fields(DomEvidence))
+_DOM_REQUIRED = frozenset(f.name for f in fields(DomEvidence) if f.default is MISSING)  # files written before a field was added lack it
+_JSON_TYPES = {dict: "an object", list: "a list", str: "a string", bool: "a boolean", int: "a number", float: "a number", type(None): "null"}
+
+
+def _json_type(value) -> str:
+    return _JSON_TYPES.get(type(value), type(value).__name__)
+
+
+def _expect(value, kind: type, name: str) -> None:
+    """Raise :class:`DataError` unless ``value`` (field ``name``) is of JSON type ``kind``."""
+    if not isinstance(value, kind):
+        raise DataError(f"field {name!r} must be {_JSON_TYPES[kind]}, not {_json_type(value)}")
+
+
+def _check_record(record) -> None:
+    """Raise :class:`DataError` naming the first field of ``record`` that breaks the training format."""
+    if not isinstance(record, dict):
+        raise DataError(f"a line must hold a JSON object, not {_json_type(record)}")
+    if "id" not in record:
+        raise DataError("missing field 'id'")
+    if "html" not in record and "paragraphs" not in record:
+        raise DataError("missing field 'paragraphs' (or 'html')")
+    if isinstance(record["id"], bool) or not isinstance(record["id"], (str, int)):
+        raise DataError(f"field 'id' must be a string, not {_json_type(record['id'])}")
+    if record.get("source", "text") not in SOURCES:
+        raise DataError(f"field 'source' must be one of {', '.join(map(repr, SOURCES))}, not {record['source']!r}")
+    _expect(record.get("lang", ""), str, "lang")
+    if "html" in record:
+        _expect(record["html"], str, "html")
+        return
+    _expect(record["paragraphs"], list, "paragraphs")
+    for i, item in enumerate(record["paragraphs"]):
+        _expect(item, dict, f"paragraphs[{i}]")
+        for key in ("text", "label"):
+            if key not in item:
+                raise DataError(f"missing field 'paragraphs[{i}].{key}'")
+            _expect(item[key], str, f"paragraphs[{i}].{key}")
+        if item.get("dom") is not None:
+            _expect(item["dom"], dict, f"paragraphs[{i}].dom")
+            keys = item["dom"].keys()
+            if not _DOM_REQUIRED <= keys <= _DOM_FIELDS:
+                raise DataError(f"field 'paragraphs[{i}].dom' has wrong keys: missing {sorted(_DOM_REQUIRED - keys)}, unknown {sorted(keys - _DOM_FIELDS)}")
+
+
 def parse_record(record: dict) -> LabelledDocument:
-    """One JSON object of the training format → a labelled document."""
+    """One JSON object of the training format → a labelled document; a malformed one raises :class:`DataError`."""
+    _check_record(record)
     extra = {k: v for k, v in record.items() if k not in {"id", "source", "lang", "paragraphs", "html"}}
     doc_id, source, lang = str(record["id"]), record.get("source", "text"), record.get("lang", "")
     if "html" in record:
@@ -78,16 +127,24 @@ def parse_record(record: dict) -> LabelledDocument:
     return LabelledDocument(doc_id, source, lang, paragraphs, extra)
 
 
-def _open(path: Path):
-    return gzip.open(path, "rt", encoding="utf-8") if path.suffix == ".gz" else path.open(encoding="utf-8")
+def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
+    """The numbered lines of one file (gunzipped when its name ends in .gz); a file that cannot be
+    read (missing, not gzip, truncated, corrupt) raises :class:`DataError` naming the line reached."""
+    line_number = 0
+    try:
+        with gzip.open(path, "rb") if path.suffix == ".gz" else path.open("rb") as handle:
+            for line_number, line in enumerate(handle, 1):
+                yield line_number, line
+    except (OSError, EOFError, zlib.error) as exc:  # EOFError: a truncated gzip (click would turn it into a bare "Aborted!")
+        raise DataError(f"{path}:{line_number + 1}: unreadable file: {exc}") from exc
 
 
 def data_files(paths: Iterable[str | Path]) -> list[Path]:
-    """The ``.jsonl`` / ``.jsonl.gz`` files named, directories searched recursively."""
+    """The files named, and the ``.jsonl`` / ``.ndjson`` files (optionally gzipped) in directories, searched recursively."""
     files: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.name.endswith((".jsonl", ".jsonl.gz"))))
+            files.extend(sorted(p for p in path.rglob("*") if p.name.endswith(DATA_SUFFIXES) and p.is_file()))
         else:
             files.append(path)
     return files
@@ -99,18 +156,19 @@ def read_documents(paths: Iterable[str | Path]) -> Iterator[LabelledDocument]:
     twice), raises :class:`DataError`."""
     seen: dict[str, str] = {}
     for path in data_files(paths):
-        with _open(path) as handle:
-            for line_number, line in enumerate(handle, 1):
-                if not line.strip():
-                    continue
-                try:
-                    document = parse_record(json.loads(line))
-                except (KeyError, TypeError, ValueError) as exc:
-                    raise DataError(f"{path}:{line_number}: {exc}") from exc
-                if document.id in seen:
-                    raise DataError(f"{path}:{line_number}: document id {document.id!r} already used at {seen[document.id]}: ids must be unique across all files")
-                seen[document.id] = f"{path}:{line_number}"
-                yield document
+        for line_number, line in _lines(path):
+            if not line.strip():
+                continue
+            try:
+                document = parse_record(json.loads(line.decode("utf-8")))
+            except UnicodeDecodeError as exc:
+                raise DataError(f"{path}:{line_number}: not valid UTF-8: {exc}") from exc
+            except (KeyError, TypeError, ValueError) as exc:
+                raise DataError(f"{path}:{line_number}: {exc}") from exc
+            if document.id in seen:
+                raise DataError(f"{path}:{line_number}: document id {document.id!r} already used at {seen[document.id]}: ids must be unique across all files")
+            seen[document.id] = f"{path}:{line_number}"
+            yield document
 
 
 def write_documents(documents: Iterable[LabelledDocument], path: str | Path) -> int:

@@ -52,6 +52,13 @@ class DropRule:
     def to_dict(self) -> dict:
         return asdict(self)
 
+    def describe(self) -> str:
+        """The rule in a few words: "0.55, 0.2 up to 5 words, named 0.75, never from 2000 characters"."""
+        return (
+            f"{self.threshold}" + (f", {self.short_threshold} up to {self.short_words} words" if self.short_words else "")
+            + f", named {self.named_threshold}" + (f", never from {self.keep_chars} characters" if self.keep_chars else "")
+        )
+
     @classmethod
     def from_manifest(cls, manifest: dict, format: str) -> "DropRule":
         """The rule a model's manifest gives ``format``; models built before drop rules stored a

@@ -12,6 +12,7 @@ from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
 from declutter.categories import ARTICLE
 from declutter.cleaner import Cleaner, TaggedDocument
 from declutter.dataset import LabelledDocument
+from declutter.drop_rule import DropRule
 
 _TOKEN = re.compile(r"\w+")
 
@@ -88,6 +89,9 @@ def format_report(report: dict) -> str:
         "",
         f"kept paragraphs: precision {kept['precision']:.3f}, recall {kept['recall']:.3f}",
     ]
+    if report.get("drop_rules"):
+        rules = "; ".join(f"{f}: {DropRule(**rule).describe()}" for f, rule in report["drop_rules"].items())
+        lines.append(f"dropped from P(boilerplate) {rules}")
     if report["tokens"]:
         t = report["tokens"]
         lines.append(f"tokens of the output vs gold: precision {t['precision']:.3f}, recall {t['recall']:.3f}, F1 {t['f1']:.3f}")

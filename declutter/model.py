@@ -14,6 +14,7 @@ the sequence of its paragraph labels, as in sequence-labelling estimators. Two s
 
 from __future__ import annotations
 
+import sys
 from functools import lru_cache
 from typing import Sequence
 
@@ -186,7 +187,7 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
 
     def _say(self, message: str) -> None:
         if self.verbose:
-            print(f"[declutter] {message}", flush=True)
+            print(f"[declutter] {message}", file=sys.stderr, flush=True)  # progress; stdout is for results
 
     # -- prediction ----------------------------------------------------------------------
     def predict_proba(self, X: Sequence[Document]) -> list[np.ndarray]:

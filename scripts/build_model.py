@@ -148,11 +148,7 @@ def _category_table(report: dict) -> str:
 
 def _drop_rules_text(manifest: dict) -> str:
     rules = {f: DropRule.from_manifest(manifest, f) for f in ("html", "text")}
-    return "; ".join(
-        f"{f}: {r.threshold}" + (f", {r.short_threshold} up to {r.short_words} words" if r.short_words else "")
-        + f", named {r.named_threshold}" + (f", never from {r.keep_chars} characters" if r.keep_chars else "")
-        for f, r in rules.items()
-    )
+    return "; ".join(f"{f}: {r.describe()}" for f, r in rules.items())
 
 
 def write_model_card(path: Path, manifest: dict) -> None:

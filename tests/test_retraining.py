@@ -195,3 +195,30 @@ def test_a_small_corpus_names_the_kinds_on_its_html_pages(tmp_path):
     assert done.exit_code == 0, done.output
     report = evaluate(Cleaner.load(model, trust=True), list(read_documents([data / "test_html.jsonl"])))
     assert report["accuracy"] >= 0.95
+
+
+def test_train_holds_out_whole_sites_and_keeps_progress_off_stdout(tmp_path):
+    data = FIXTURES / "retrain_it_pl" / "train.jsonl"  # nine sites: ids "it-site3-0107", ...
+    done = subprocess.run(
+        [sys.executable, "-m", "declutter", "train", str(data), "-o", str(tmp_path / "m"), "--validation-percent", "30"],
+        capture_output=True, text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "of 9 sites)" in done.stderr and "[declutter]" in done.stderr
+    assert "[declutter]" not in done.stdout and "confusion" in done.stdout  # stdout: the validation report alone
+    assert "not calibrated" in done.stderr and "dropped from P(boilerplate) html: 0.5, named 0.75" in done.stdout
+
+
+def test_train_checks_its_output_before_training(tmp_path):
+    data = tmp_path / "labels.jsonl"
+    data.write_text("".join(json.dumps(d) + "\n" for d in _labelled_documents(5)))
+    (tmp_path / "taken").write_text("a file")
+    done = CliRunner().invoke(main, ["train", str(data), "-o", str(tmp_path / "taken")])
+    assert done.exit_code == 2 and "exists and is not a directory" in done.output and "first stage" not in done.output
+
+
+def test_train_says_when_validation_left_too_few_documents(tmp_path):
+    data = tmp_path / "labels.jsonl"  # of t-0 ... t-2, t-1 is held out at 15 %: two left to train on
+    data.write_text("".join(json.dumps(d) + "\n" for d in _labelled_documents(3)))
+    done = CliRunner().invoke(main, ["train", str(data), "-o", str(tmp_path / "m")])
+    assert done.exit_code == 1 and "--validation-percent 0 trains on all" in done.output
