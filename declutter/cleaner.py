@@ -22,7 +22,7 @@ from declutter.decode import decode_bytes, looks_like_html
 from declutter.drop_rule import DropRule
 from declutter.model_store import load_model
 from declutter.paragraph import Paragraph
-from declutter.segment import segment_html, segment_text
+from declutter.segment import read_fragment_as_text, segment_html, segment_text
 
 Format = Literal["auto", "text", "html"]
 FORMATS = get_args(Format)
@@ -70,7 +70,7 @@ def segment_document(document: str | bytes, format: Format = "auto", max_bytes: 
     text = decode_bytes(document) if isinstance(document, bytes) else document
     kind = format if format != "auto" else ("html" if looks_like_html(text) else "text")
     if kind == "html":  # NULs are dropped (as from bytes; lxml would make them U+FFFD); plain text stays exact
-        document = TaggedDocument(segment_html(text.replace("\x00", "")), "html", "\n")
+        document = TaggedDocument(read_fragment_as_text(segment_html(text.replace("\x00", ""))), "html", "\n")
     else:
         paragraphs, layout = segment_text(text)
         document = TaggedDocument(paragraphs, "text", layout.separator)
@@ -189,7 +189,8 @@ class Cleaner:
     def decide(self, documents: Sequence[TaggedDocument]) -> None:
         """Fill label, probability and kept of every paragraph, predicting all at once.
 
-        A paragraph is dropped when its format's :class:`DropRule` says so; its label is then the
+        A paragraph is dropped when the :class:`DropRule` for how it was read says so (``html``
+        with DOM evidence, else ``text``: plain text and HTML fragments); its label is then the
         likeliest category not kept, else the likeliest kept category."""
         proba, _ = self.model.predict_proba_flat(documents)
         if not len(proba):
@@ -205,7 +206,8 @@ class Cleaner:
         start = 0
         for doc in documents:
             rows = slice(start, start + len(doc))
-            dropped = rules[getattr(doc, "format", "text")].drops(drop_mass[rows], named_mass[rows], [p.text for p in doc])
+            read_as = "html" if any(p.dom is not None for p in doc) else "text"
+            dropped = rules[read_as].drops(drop_mass[rows], named_mass[rows], [p.text for p in doc])
             for r, (paragraph, drop) in enumerate(zip(doc, dropped), start):
                 column = best_dropped[r] if drop else best_kept[r]
                 paragraph.label = str(classes[column])

@@ -13,6 +13,7 @@ from declutter.categories import ARTICLE
 from declutter.cleaner import Cleaner, TaggedDocument
 from declutter.dataset import LabelledDocument
 from declutter.drop_rule import DropRule
+from declutter.segment import read_fragment_as_text
 
 _TOKEN = re.compile(r"\w+")
 
@@ -31,12 +32,12 @@ def token_scores(predicted: str, gold: str) -> tuple[float, float, float]:
 
 def evaluate(cleaner: Cleaner, documents: Sequence[LabelledDocument]) -> dict:
     """Per-category precision / recall / F1, confusion matrix and token-level scores of what
-    ``cleaner`` outputs: its labels and kept paragraphs, decided by its drop rule for each
-    document's format (as ``declutter clean`` would)."""
+    ``cleaner`` outputs: its labels and kept paragraphs, each document read and decided as
+    ``declutter clean`` would (an HTML fragment as plain text, see ``read_fragment_as_text``)."""
     documents = [doc for doc in documents if doc.paragraphs]
     if not documents:
         raise ValueError("no labelled paragraphs to evaluate on")
-    tagged = [TaggedDocument(doc.unlabelled(), doc.format, "\n") for doc in documents]
+    tagged = [TaggedDocument(read_fragment_as_text(doc.unlabelled()), doc.format, "\n") for doc in documents]
     cleaner.decide(tagged)
     gold = [label for doc in documents for label in doc.labels]
     flat = [p.label for doc in tagged for p in doc]

@@ -19,6 +19,7 @@ class DomEvidence:
     sibling_blocks: int  # blocks sharing the same parent
     in_densest_container: bool
     container_distance: int  # tree steps to the page's densest container
+    in_article: bool = False  # an <article> element or inside one
 
 
 @dataclass(slots=True)

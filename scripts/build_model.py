@@ -24,6 +24,7 @@ from declutter.drop_rule import DropRule
 from declutter.dataset import data_files, held_out, read_documents
 from declutter.evaluate import evaluate, format_report
 from declutter.model_store import DEFAULT_MODEL_HASH_FILE, MANIFEST_FILE, MODEL_FILE, load_model, save_model, sha256_of
+from declutter.segment import is_fragment
 from declutter.training import data_hash, train
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -293,7 +294,8 @@ def main() -> None:
     # leaks are counted on article pages (declutter cleans articles); HTML rules must also keep
     # the other page types' text
     calibration = [d for d in wcxb_all if calibrating(d)]
-    calibration_html = [d for d in calibration if d.source == "html"]  # every page type: see choose_drop_rules
+    # every page type (see choose_drop_rules) that cleaning reads as HTML (a fragment is read as text)
+    calibration_html = [d for d in calibration if d.source == "html" and not is_fragment(d.paragraphs)]
     calibration_text = [d for d in calibration if d.source == "text" and d.extra.get("page_type") == "article"]
     wcxb_validation = list(read_documents([args.converted / "validation.jsonl.gz"]))
     print(f"team documents: {len(team_train)} train, {len(team_test)} held out; "

@@ -6,7 +6,7 @@ import gzip
 
 import pytest
 
-from declutter.segment import TextLayout, segment_html, segment_text
+from declutter.segment import TextLayout, read_fragment_as_text, segment_html, segment_text
 from tests.conftest import WCXB
 
 
@@ -84,3 +84,22 @@ def test_real_pages_segment_into_many_blocks():
         assert len(blocks) > 20
         assert any(b.dom.in_densest_container for b in blocks)
         assert all(b.text == " ".join(b.text.split()) for b in blocks)
+
+
+def test_a_page_keeps_its_dom_evidence_and_a_fragment_is_read_as_text():
+    story = "".join(f"<p>Paragraph {i} of the story, with a few more words in it.</p>" for i in range(5))
+    page = f"<html><body><header><nav><a href='/'>Home</a> <a href='/world'>World</a></nav></header><article>{story}</article><footer><p>Contact us</p></footer></body></html>"
+    fragments = [
+        f"<article>{story}</article>",
+        f"<div class='entry-content'>{story}</div>",
+        # an article's own header, footer and sidebar do not make it a page
+        f"<html><body><article><header><h1>The title</h1></header>{story}<aside><p>Related: another story</p></aside><footer><p>Filed under: city</p></footer></article></body></html>",
+    ]
+    as_read = read_fragment_as_text(segment_html(page))
+    assert all(p.dom is not None for p in as_read)
+    assert [p.text for p in as_read] == [p.text for p in segment_html(page)]
+    for html in fragments:
+        blocks = segment_html(html)
+        assert all(b.dom is not None for b in blocks)  # segmentation itself always gives the evidence
+        as_read = read_fragment_as_text(blocks)
+        assert [p.text for p in as_read] == [b.text for b in blocks] and all(p.dom is None for p in as_read)

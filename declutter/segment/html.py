@@ -1,5 +1,8 @@
 """HTML → paragraphs: the text of block-level elements, each with its DOM evidence.
 
+:func:`read_fragment_as_text` then decides how the model reads them: a whole page with its
+evidence, a fragment of one like plain text.
+
 The hot path stays in lxml's C code where it can: junk elements are removed with
 ``strip_elements``, inline tags are merged into their block with ``strip_tags`` (links are first
 wrapped in marker characters so link density survives), and a single ``iter()`` pass collects the
@@ -65,6 +68,23 @@ def parse_html(html: str | bytes) -> tuple[etree._Element | None, bool]:
         raise HtmlError(f"HTML parse error: {exc}") from exc
     too_deep = any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log)
     return root, too_deep
+
+
+def is_fragment(paragraphs: list[Paragraph]) -> bool:
+    """HTML blocks that are a piece of a page, not a whole one: none sits in page furniture (nav,
+    header, footer, aside, form) outside an ``<article>`` — an article body from a feed, an
+    extractor or a CMS export."""
+    return bool(paragraphs) and all(p.dom is not None and (not p.dom.in_boilerplate_region or p.dom.in_article) for p in paragraphs)
+
+
+def read_fragment_as_text(paragraphs: list[Paragraph]) -> list[Paragraph]:
+    """``paragraphs`` as cleaning reads them: a whole page's with their DOM evidence, a
+    fragment's (:func:`is_fragment`) without it, like plain text, one paragraph per block. The
+    HTML stages learned from whole pages, whose last blocks are a footer: given a story with
+    nothing after it, they dropped its last tenth."""
+    if not is_fragment(paragraphs):
+        return paragraphs
+    return [Paragraph(p.text, p.index, None, p.label) for p in paragraphs]
 
 
 def _fallback_paragraphs(data: str | bytes) -> list[Paragraph]:
@@ -177,6 +197,7 @@ class _Tree:
     depths: list[int]
     kinds: list[_ElementKind]
     in_region: list[bool]  # inside a boilerplate region (the element or an ancestor starts one)
+    in_article: list[bool]  # an <article> element or inside one
     gold: list[str | None] | None  # inherited label, only with a label attribute
     pieces: list[tuple[int, str]]  # (element, raw text with link and break markers) in document order
 
@@ -201,6 +222,7 @@ def _walk(root: etree._Element, label_attribute: str | None) -> _Tree:
     depths: list[int] = []
     kinds: list[_ElementKind] = []
     in_region: list[bool] = []
+    in_article: list[bool] = []
     pieces: list[tuple[int, str]] = []
     tails: list[tuple[int, int, str]] = []  # (depth of the child, its parent, the child's tail), innermost last
     gold: list[str | None] | None = [] if label_attribute is not None else None
@@ -215,6 +237,7 @@ def _walk(root: etree._Element, label_attribute: str | None) -> _Tree:
         depth = depths[parent_i] + 1 if parent_i >= 0 else 0
         depths.append(depth)
         in_region.append((parent_i >= 0 and in_region[parent_i]) or kind.starts_region)
+        in_article.append((parent_i >= 0 and in_article[parent_i]) or kind.tag == "article")
         while tails and tails[-1][0] >= depth:  # those children have ended: their tails come now
             _, owner, tail = tails.pop()
             pieces.append((owner, tail))
@@ -225,7 +248,7 @@ def _walk(root: etree._Element, label_attribute: str | None) -> _Tree:
         if gold is not None:
             gold.append(element.get(label_attribute) or (gold[parent_i] if parent_i >= 0 else None))
     pieces.extend((owner, tail) for _, owner, tail in reversed(tails))
-    return _Tree(parents, depths, kinds, in_region, gold, pieces)
+    return _Tree(parents, depths, kinds, in_region, in_article, gold, pieces)
 
 
 def _block_text(piece: str) -> str:
@@ -328,6 +351,7 @@ def _to_paragraphs(tree: _Tree) -> list[Paragraph]:
             children_blocks.get(p, 0),  # sibling_blocks
             inside,  # in_densest_container
             (depths[i] - depths[top]) if inside else -1,  # container_distance
+            tree.in_article[i],  # in_article
         )
         paragraph = Paragraph(text, index, dom)
         if tree.gold is not None:

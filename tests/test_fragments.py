@@ -1,0 +1,32 @@
+"""HTML fragments (an article body without the page around it) are read like plain text."""
+
+from __future__ import annotations
+
+import html
+
+from declutter.dataset import read_documents
+from tests.conftest import ROOT
+
+
+def _paragraphs_as(tag: str, texts: list[str]) -> str:
+    return "".join(f"<{tag}>{html.escape(t)}</{tag}>" for t in texts)
+
+
+def test_the_seed_as_an_article_fragment_gives_the_expected_paragraphs(cleaner, seed_text, seed_expected):
+    lines = [line for line in seed_text.split("\n") if line.strip()]
+    for fragment in (f"<article>{_paragraphs_as('p', lines)}</article>", f"<div class='entry-content'>{_paragraphs_as('p', lines)}</div>"):
+        tagged = cleaner.tag(fragment, format="html")
+        assert all(p.dom is None for p in tagged)
+        assert tagged.text == seed_expected
+
+
+def test_a_long_story_as_a_bare_fragment_keeps_its_end(cleaner):
+    """The HTML model learned from whole pages, whose last blocks are a footer; read as HTML, a
+    bare <article> of 100 story paragraphs lost its last 14."""
+    story = [
+        p.text for d in read_documents([ROOT / "training_data" / "holdout"]) if d.source == "text" and d.lang == "en"
+        for p in d.paragraphs if p.label == "article" and len(p.text) > 80
+    ][:100]
+    assert len(story) == 100
+    tagged = cleaner.tag(f"<html><body><article>{_paragraphs_as('p', story)}</article></body></html>", format="html")
+    assert [p.text for p in tagged if p.kept] == story
