@@ -95,9 +95,12 @@ def test_a_page_keeps_its_dom_evidence_and_a_fragment_is_read_as_text():
         # an article's own header, footer and sidebar do not make it a page
         f"<html><body><article><header><h1>The title</h1></header>{story}<aside><p>Related: another story</p></aside><footer><p>Filed under: city</p></footer></article></body></html>",
     ]
-    as_read = read_fragment_as_text(segment_html(page))
-    assert all(p.dom is not None for p in as_read)
-    assert [p.text for p in as_read] == [p.text for p in segment_html(page)]
+    # a page of divs says what its furniture is by class or id
+    div_soup = f"<html><body><div class='top'><div id='site-header'><a href='/'>Home</a></div></div><div class='content'>{story}</div><div class='bottom'><p>Contact us</p></div></body></html>"
+    for whole in (page, div_soup):
+        as_read = read_fragment_as_text(segment_html(whole))
+        assert all(p.dom is not None for p in as_read)
+        assert [p.text for p in as_read] == [p.text for p in segment_html(whole)]
     for html in fragments:
         blocks = segment_html(html)
         assert all(b.dom is not None for b in blocks)  # segmentation itself always gives the evidence

@@ -39,6 +39,7 @@ _LINK_OPEN, _LINK_CLOSE, _BREAK = "\ue000", "\ue001", "\ue002"  # private-use ma
 _PARAGRAPH_BREAK = re.compile("\ue002(?:\\s*\ue002)+")
 _LINK_TEXT = re.compile("\ue000([^\ue001]*)")
 _TOKEN_SPLIT = re.compile(r"[^0-9a-zA-Z]+")
+_FURNITURE_WORD = re.compile(r"\b[as]_(?:nav|navbar|navigation|menu|mainmenu|header|footer|sidebar|masthead|breadcrumbs?|topbar)\b")
 _LONG_BLOCK_CHARS = 80
 _MAX_ANCESTOR_TOKENS = 400
 _LOCAL = threading.local()  # lxml parsers must not be shared between threads
@@ -71,10 +72,14 @@ def parse_html(html: str | bytes) -> tuple[etree._Element | None, bool]:
 
 
 def is_fragment(paragraphs: list[Paragraph]) -> bool:
-    """HTML blocks that are a piece of a page, not a whole one: none sits in page furniture (nav,
-    header, footer, aside, form) outside an ``<article>`` — an article body from a feed, an
-    extractor or a CMS export."""
-    return bool(paragraphs) and all(p.dom is not None and (not p.dom.in_boilerplate_region or p.dom.in_article) for p in paragraphs)
+    """HTML blocks that are a piece of a page, not a whole one — an article body from a feed, an
+    extractor or a CMS export: none sits in page furniture outside an ``<article>``, whether
+    marked by tag or role (nav, header, footer, aside, form) or, on pages without them, by class
+    or id ("menu", "site-header")."""
+    return bool(paragraphs) and all(
+        p.dom is not None and (p.dom.in_article or not (p.dom.in_boilerplate_region or _FURNITURE_WORD.search(p.dom.tokens)))
+        for p in paragraphs
+    )
 
 
 def read_fragment_as_text(paragraphs: list[Paragraph]) -> list[Paragraph]:
