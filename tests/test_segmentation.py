@@ -61,6 +61,29 @@ def test_hidden_elements_and_line_breaks():
     assert texts == ["Visible same paragraph", "First block", "Second block", "tail kept"]
 
 
+def test_a_hidden_element_holding_most_of_the_page_is_the_page():
+    """A body a script reveals, React's streamed <div hidden id="S:0">, the page behind an open
+    modal (aria-hidden on its wrapper): dropping them left nothing of the story."""
+    story = "<p>The council approved the reservoir plan after a long night of debate.</p><p>Work starts in May.</p>"
+    for page in (
+        f"<html><body style='visibility: hidden'>{story}</body></html>",
+        f"<html><body><div hidden id='S:0'>{story}</div><div style='display:none'><p>Menu</p></div></body></html>",
+        f"<html><body><div id='app' aria-hidden='true'>{story}<nav hidden>Home</nav></div><div role='dialog'><p>We use cookies.</p></div></body></html>",
+    ):
+        texts = [b.text for b in segment_html(page)]
+        assert texts[:2] == ["The council approved the reservoir plan after a long night of debate.", "Work starts in May."]
+        assert "Menu" not in texts and "Home" not in texts  # small hidden parts inside or beside it still go
+
+
+def test_word_tags_inline_media_fallbacks_and_invisible_characters():
+    page = (
+        "<p>Shares of <st1:City>Acme Water Corp</st1:City> rose<o:p></o:p> four percent.</p>"
+        "<video src='clip.mp4'>Your browser does not support the video tag.</video>"
+        "<p>Das Bundes\u00adumwelt\u200bministerium teilte mit.</p>"
+    )
+    assert [b.text for b in segment_html(page)] == ["Shares of Acme Water Corp rose four percent.", "Das Bundesumweltministerium teilte mit."]
+
+
 def test_text_after_a_nested_block_is_a_block_of_its_own_in_document_order():
     html = (
         "<html><body><div class='story'>The first paragraph.<br><br>The second paragraph."

@@ -23,7 +23,7 @@ from declutter.paragraph import DomEvidence, Paragraph
 
 JUNK_TAGS = (
     "head", "script", "style", "noscript", "template", "svg", "math", "iframe", "object",
-    "embed", "canvas", "select", "datalist",
+    "embed", "canvas", "select", "datalist", "video", "audio",  # their text is a fallback no browser shows
 )
 INLINE_TAGS = (
     "a", "abbr", "b", "bdi", "bdo", "big", "button", "cite", "code", "data", "del", "dfn", "em",
@@ -35,6 +35,13 @@ BOILERPLATE_REGION_TAGS = frozenset({"nav", "header", "footer", "aside", "form",
 BOILERPLATE_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "search", "menu"})
 _MAY_HIDE = etree.XPath("descendant-or-self::*[@hidden or @aria-hidden or @style]")
 _HIDING_STYLES = ("display:none", "visibility:hidden")
+#: A hidden element holding more of the page's text than this share is kept: it is the page a
+#: script will show (a hidden body, React's streamed ``<div hidden id="S:0">``, the page behind an
+#: open modal, marked aria-hidden).
+_MOST_HIDDEN = 0.5
+_TEXT = etree.XPath("string()")
+_NAMESPACED = etree.XPath("//*[contains(name(), ':')]")  # Word's <o:p>, <st1:City>: inline, inside sentences
+_INVISIBLE = ("\u00ad", "\u200b")  # soft hyphen, zero-width space
 _LINK_OPEN, _LINK_CLOSE, _BREAK = "\ue000", "\ue001", "\ue002"  # private-use markers
 _PARAGRAPH_BREAK = re.compile("\ue002(?:\\s*\ue002)+")
 _LINK_TEXT = re.compile("\ue000([^\ue001]*)")
@@ -113,14 +120,18 @@ def _class_tokens(value: str) -> str:
 def _prepare(root: etree._Element) -> None:
     """Drop invisible content and merge inline markup into its block, marking links and breaks."""
     etree.strip_elements(root, *JUNK_TAGS, etree.Comment, with_tail=False)
-    for element in _hidden(root):
-        _drop_keeping_tail(element)
+    hidden = _hidden(root)
+    if hidden:
+        total = len(_TEXT(root))
+        for element in hidden:
+            if len(_TEXT(element)) <= total * _MOST_HIDDEN:  # more than that is the page a script will show
+                _drop_keeping_tail(element)
     for link in root.iter("a"):
         link.text = _LINK_OPEN + (link.text or "")
         link.tail = _LINK_CLOSE + (link.tail or "")
     for br in root.iter("br"):
         br.tail = _BREAK + (br.tail or "")
-    etree.strip_tags(root, *INLINE_TAGS)
+    etree.strip_tags(root, *INLINE_TAGS, *{element.tag for element in _NAMESPACED(root)})
 
 
 def _hidden(root: etree._Element) -> list[etree._Element]:
@@ -263,6 +274,9 @@ def _block_text(piece: str) -> str:
         piece = piece.replace(_LINK_OPEN, " ").replace(_LINK_CLOSE, " ").replace(_BREAK, " ")
     elif _LINK_OPEN in piece or _LINK_CLOSE in piece:
         piece = piece.replace(_LINK_OPEN, "").replace(_LINK_CLOSE, "")
+    for invisible in _INVISIBLE:
+        if invisible in piece:
+            piece = piece.replace(invisible, "")
     return " ".join(piece.split())
 
 
