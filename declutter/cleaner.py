@@ -45,6 +45,12 @@ class TaggedDocument(list):
         self.separator = separator
 
     @property
+    def read_as(self) -> str:
+        """``html`` when its paragraphs carry DOM evidence, else ``text`` (plain text, and HTML
+        fragments: see ``read_fragment_as_text``); which stages and drop rule decide."""
+        return "html" if any(p.dom is not None for p in self) else "text"
+
+    @property
     def kept(self) -> list[Paragraph]:
         return [p for p in self if p.kept]
 
@@ -57,7 +63,7 @@ class TaggedDocument(list):
         return self.separator.join(p.text for p in self if p.kept)
 
     def to_dict(self) -> dict:
-        return {"format": self.format, "text": self.text, "paragraphs": [p.to_dict() for p in self]}
+        return {"format": self.format, "read_as": self.read_as, "text": self.text, "paragraphs": [p.to_dict() for p in self]}
 
 
 def segment_document(document: str | bytes, format: Format = "auto", max_bytes: int | None = DEFAULT_MAX_BYTES, max_paragraphs: int | None = DEFAULT_MAX_PARAGRAPHS) -> TaggedDocument:
@@ -206,8 +212,7 @@ class Cleaner:
         start = 0
         for doc in documents:
             rows = slice(start, start + len(doc))
-            read_as = "html" if any(p.dom is not None for p in doc) else "text"
-            dropped = rules[read_as].drops(drop_mass[rows], named_mass[rows], [p.text for p in doc])
+            dropped = rules[doc.read_as].drops(drop_mass[rows], named_mass[rows], [p.text for p in doc])
             for r, (paragraph, drop) in enumerate(zip(doc, dropped), start):
                 column = best_dropped[r] if drop else best_kept[r]
                 paragraph.label = str(classes[column])

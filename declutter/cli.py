@@ -70,8 +70,10 @@ def _read(path: str) -> bytes:
 
 def _tag_file(cleaner, content: bytes, path: str, input_format: str):
     """``cleaner.tag`` of one file's ``content``, its failure (binary data, too large, ...) as a one-line error."""
-    try:
-        return cleaner.tag(content, input_format)
+    from declutter.records import format_of_name
+
+    try:  # a file's name says HTML as it does for `declutter clean`
+        return cleaner.tag(content, format_of_name(path) if input_format == "auto" else input_format)
     except (ValueError, TypeError) as exc:
         raise click.ClickException(f"{path}: {exc}") from exc
 

@@ -11,6 +11,8 @@ _HTML_SIGNS = re.compile(
     r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<(?:p|div|article|section|span|a|br|h[1-6]|li|table|meta|title)[\s>/]",
     re.IGNORECASE,
 )
+_TAG_START = re.compile(r"<[a-zA-Z!?]")  # markup from the first character on: a page or a fragment
+_CLOSING_TAG = re.compile(r"</(?:p|div|article|section|span|a|h[1-6]|li|ul|ol|table|td|tr|b|i|em|strong|title|body|blockquote|figure)\s*>", re.IGNORECASE)
 _LEADING_NOISE = re.compile(r"(?:\s+|<!--.*?(?:-->|$)|<\?xml[^>]*>)*", re.DOTALL)  # before a page's first tag
 _SNIFF_CHARS = 4096
 # WHATWG Encoding: browsers read these labels as windows-1252, whose curly quotes, dashes and euro
@@ -55,7 +57,12 @@ def decode_bytes(data: bytes) -> str:
 
 
 def looks_like_html(text: str) -> bool:
-    """True when the start of ``text`` carries HTML markup, once leading whitespace, comments
-    (a licence header) and an XML declaration are skipped."""
+    """True when ``text`` is markup: it starts with a tag once leading whitespace, comments (a
+    licence header) and an XML declaration are skipped, or its start holds an HTML tag and a
+    closing one (a feed's "Text <a href=…>link</a>"). Plain text that mentions a ``<div>`` or
+    says "(<a third" has no closing tag."""
     start = _LEADING_NOISE.match(text[:65536]).end()
-    return bool(_HTML_SIGNS.search(text, start, start + _SNIFF_CHARS))
+    if _TAG_START.match(text, start):
+        return True
+    end = start + _SNIFF_CHARS
+    return bool(_HTML_SIGNS.search(text, start, end)) and bool(_CLOSING_TAG.search(text, start, end))

@@ -93,7 +93,8 @@ def _site_of(url: str | None) -> str | None:
     return host[4:] if host.startswith("www.") else host or None
 
 
-def _format_of(name: str) -> str:
+def format_of_name(name: str) -> str:
+    """``html`` for a file named .html or .htm (gzipped or not), else ``auto`` (sniffed)."""
     name = name.lower().removesuffix(".gz")
     return "html" if name.endswith((".html", ".htm")) else "auto"
 
@@ -207,7 +208,7 @@ def _read_file(path: Path, fields: JsonlFields, root: Path | None, max_bytes: in
                 return
             relative = str(path.relative_to(root)) if root is not None else path.name
             site = str(path.parent.relative_to(root)) if root is not None else str(path.parent)
-            yield Record(key=source, id=source, source=source, content=content, format=_format_of(path.name), site=site, relative=relative)
+            yield Record(key=source, id=source, source=source, content=content, format=format_of_name(path.name), site=site, relative=relative)
     except (OSError, EOFError, zlib.error) as exc:
         yield Failure(key=f"{source}#read", id=source, source=source, reason=f"unreadable file: {exc}")
 

@@ -18,6 +18,7 @@ def test_the_seed_as_an_article_fragment_gives_the_expected_paragraphs(cleaner, 
         tagged = cleaner.tag(fragment, format="html")
         assert all(p.dom is None for p in tagged)
         assert tagged.text == seed_expected
+        assert (tagged.format, tagged.to_dict()["read_as"]) == ("html", "text")  # the JSON output says how it was read
 
 
 def test_a_long_story_as_a_bare_fragment_keeps_its_end(cleaner):
@@ -30,3 +31,8 @@ def test_a_long_story_as_a_bare_fragment_keeps_its_end(cleaner):
     assert len(story) == 100
     tagged = cleaner.tag(f"<html><body><article>{_paragraphs_as('p', story)}</article></body></html>", format="html")
     assert [p.text for p in tagged if p.kept] == story
+
+
+def test_a_whole_page_is_read_as_html(cleaner, seed_page):
+    tagged = cleaner.tag(seed_page)
+    assert (tagged.format, tagged.read_as) == ("html", "html") and all(p.dom is not None for p in tagged)

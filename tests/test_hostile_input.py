@@ -175,6 +175,24 @@ def test_html_after_a_long_comment_blank_lines_or_xml_declaration_is_read_as_htm
     assert "<" not in tagged.text
 
 
+@pytest.mark.parametrize("text, kind", [
+    ("Style it with a <div> or a <span> tag, the designer said.\nThe second line of the note.", "text"),
+    ("Prices fell (<a third of last year's level) in the spring.\nA second line.", "text"),
+    ("<strong>Update:</strong> the bridge <em>reopened</em> on Monday.\n<blockquote>It took too long.</blockquote>", "html"),
+    ("<style>" + ".x{color:red}" * 400 + "</style><p>The story starts after the styles.</p>", "html"),
+    ("The feed's summary, with <a href='/x'>a link</a> in it.", "html"),
+])
+def test_html_or_text_is_told_by_how_the_document_starts(cleaner, text, kind):
+    """Plain text that mentions a tag lost words and lines as HTML; a fragment without the tags
+    the sniffer looked for, or behind 4 KB of CSS, came out with its markup as "text"."""
+    tagged = cleaner.tag(text)
+    assert tagged.format == kind
+    if kind == "text":
+        assert [p.text for p in tagged] == text.split("\n")
+    else:
+        assert "<" not in " ".join(p.text for p in tagged)
+
+
 def test_a_page_labelled_latin_1_is_read_as_windows_1252_as_browsers_do(cleaner):
     """WHATWG maps the iso-8859-1 label to windows-1252: its curly quotes, dashes and euro sign
     would otherwise become invisible C1 control characters."""
