@@ -217,7 +217,7 @@ def tag(file, input_format, view, width, threshold, model_path, trust_model):
     if view == "labels":  # an HTML page's blocks keep their DOM evidence, so a model retrained on them learns the page
         from declutter.dataset import LabelledDocument
 
-        source = "html" if any(p.dom is not None for p in tagged) else "text"
+        source = tagged.read_as  # a fragment's paragraphs carry no DOM evidence: text to the model
         doc_id = file if file != "-" else f"stdin-{hashlib.sha256(content).hexdigest()[:12]}"  # ids must be unique
         record = LabelledDocument(doc_id, source, "", list(tagged)).to_json()
         click.echo(json.dumps(record, ensure_ascii=False))
@@ -227,7 +227,8 @@ def tag(file, input_format, view, width, threshold, model_path, trust_model):
         return
     click.echo(f"{'#':>4}  {'keep':<4}  {'label':<12} {'prob':>5}  text")
     for p in tagged:
-        text = p.text if len(p.text) <= width else p.text[: width - 1] + "…"
+        text = " ".join(p.text.split())  # one row per paragraph, whatever line breaks it holds
+        text = text if len(text) <= width else text[: width - 1] + "…"
         click.echo(f"{p.index:>4}  {'yes' if p.kept else 'no':<4}  {p.label:<12} {p.probability:>5.2f}  {text}")
 
 

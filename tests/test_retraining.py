@@ -222,3 +222,12 @@ def test_train_says_when_validation_left_too_few_documents(tmp_path):
     data.write_text("".join(json.dumps(d) + "\n" for d in _labelled_documents(3)))
     done = CliRunner().invoke(main, ["train", str(data), "-o", str(tmp_path / "m")])
     assert done.exit_code == 1 and "--validation-percent 0 trains on all" in done.output
+
+
+def test_tag_table_has_one_row_per_paragraph_of_hard_wrapped_text(tmp_path):
+    first = "The committee met on Monday to discuss the proposed changes to the\nharbour fees, which have not been raised since the last decade."
+    second = "Several members asked for more time to study the figures before the\nvote, which is now expected at the end of the month."
+    source = tmp_path / "wrapped.txt"
+    source.write_text(f"{first}\n\n{second}\n")
+    rows = CliRunner().invoke(main, ["tag", str(source)]).output.splitlines()[1:]
+    assert len(rows) == 2 and rows[0].split()[0] == "0" and rows[1].split()[0] == "1"
