@@ -211,7 +211,7 @@ def test_max_bytes_counts_a_str_in_utf8_bytes_like_the_same_bytes(cleaner):
     for document in (text, text.encode("utf-8")):
         with pytest.raises(DocumentTooLarge, match="1,800 bytes"):
             small.tag(document)
-    assert small.tag("é" * 499).text  # 998 bytes
+    assert [p.text for p in small.tag("é" * 499)] == ["é" * 499]  # 998 bytes: read, whatever the model makes of it
 
 
 def test_stream_refuses_an_unknown_format_at_the_call_not_per_document(cleaner):

@@ -42,8 +42,8 @@ def test_transformer_inside_a_pipeline(seed_text, seed_page, cleaner):
     assert matrix.shape[0] == 2
     assert "haniyeh" in vocabulary and "cookies" not in vocabulary
     assert pipeline.named_steps["declutter"].transform([seed_page]) == [cleaner.clean(seed_page)]
-    lenient = DeclutterTransformer(threshold=0.98).fit().transform([seed_page])
-    assert lenient == [Cleaner(cleaner.model, manifest=cleaner.manifest, threshold=0.98).clean(seed_page)] != [cleaner.clean(seed_page)]
+    lenient = DeclutterTransformer(threshold=0.98).fit().transform([seed_text])
+    assert lenient == [Cleaner(cleaner.model, manifest=cleaner.manifest, threshold=0.98).clean(seed_text)] != [cleaner.clean(seed_text)]
 
 
 def test_transformer_params_and_clone():

@@ -81,13 +81,13 @@ def test_model_is_loaded_once_per_executor_process(spark, load_log, seed_text):
     assert len(set(pids)) == len(pids)  # no process ever loaded the model twice
 
 
-def test_a_threshold_reaches_the_executors(spark, cleaner, seed_page):
+def test_a_threshold_reaches_the_executors(spark, cleaner, seed_text):
     """(After the load-count test: another threshold is another model load in each process.)"""
     from declutter.spark import clean_column
 
-    df = spark.createDataFrame([("page", seed_page)], "id string, text string")
+    df = spark.createDataFrame([("seed", seed_text)], "id string, text string")
     lenient = clean_column(df, "text", threshold=0.98).collect()[0]["clean_text"]
-    assert lenient == Cleaner(cleaner.model, manifest=cleaner.manifest, threshold=0.98).clean(seed_page) != cleaner.clean(seed_page)
+    assert lenient == Cleaner(cleaner.model, manifest=cleaner.manifest, threshold=0.98).clean(seed_text) != cleaner.clean(seed_text)
 
 
 def _untrusted_model(tmp_path):
