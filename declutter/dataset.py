@@ -64,6 +64,7 @@ SOURCES = ("text", "html")
 DATA_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
 _DOM_FIELDS = frozenset(f.name for f in fields(DomEvidence))
 _DOM_REQUIRED = frozenset(f.name for f in fields(DomEvidence) if f.default is MISSING)  # files written before a field was added lack it
+_DOM_TYPES = {f.name: {"str": (str,), "int": (int,), "float": (int, float), "bool": (bool,)}[f.type] for f in fields(DomEvidence)}
 _JSON_TYPES = {dict: "an object", list: "a list", str: "a string", bool: "a boolean", int: "a number", float: "a number", type(None): "null"}
 
 
@@ -105,6 +106,9 @@ def _check_record(record) -> None:
             keys = item["dom"].keys()
             if not _DOM_REQUIRED <= keys <= _DOM_FIELDS:
                 raise DataError(f"field 'paragraphs[{i}].dom' has wrong keys: missing {sorted(_DOM_REQUIRED - keys)}, unknown {sorted(keys - _DOM_FIELDS)}")
+            for key, value in item["dom"].items():
+                if not isinstance(value, _DOM_TYPES[key]) or (isinstance(value, bool) and bool not in _DOM_TYPES[key]):
+                    raise DataError(f"field 'paragraphs[{i}].dom.{key}' must be {_JSON_TYPES[_DOM_TYPES[key][-1]]}, not {_json_type(value)}")
 
 
 def parse_record(record: dict) -> LabelledDocument:

@@ -11,9 +11,14 @@ _HTML_SIGNS = re.compile(
     r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<(?:p|div|article|section|span|a|br|h[1-6]|li|table|meta|title)[\s>/]",
     re.IGNORECASE,
 )
-_TAG_START = re.compile(r"<[a-zA-Z!?]")  # markup from the first character on: a page or a fragment
-_CLOSING_TAG = re.compile(r"</(?:p|div|article|section|span|a|h[1-6]|li|ul|ol|table|td|tr|b|i|em|strong|title|body|blockquote|figure)\s*>", re.IGNORECASE)
-_LEADING_NOISE = re.compile(r"(?:\s+|<!--.*?(?:-->|$)|<\?xml[^>]*>)*", re.DOTALL)  # before a page's first tag
+_TAG_START = re.compile(  # an HTML tag from the first character on: a page or a fragment
+    r"<(?:!doctype|html|head|body|p|div|span|a|br|img|h[1-6]|li|ul|ol|dl|table|meta|link|title|article|section|main|header"
+    r"|nav|footer|aside|figure|blockquote|pre|code|strong|em|b|i|u|hr|style|script|noscript|form|iframe|picture|video)[\s>/]",
+    re.IGNORECASE,
+)
+# with words first: a closing tag, or a line break, paragraph or image tag (a feed's "One.<br>Two.")
+_MARKUP = re.compile(r"</(?:p|div|article|section|span|a|h[1-6]|li|ul|ol|table|td|tr|b|i|em|strong|title|body|blockquote|figure)\s*>|<(?:br|p|img)[\s>/]", re.IGNORECASE)
+_LEADING_NOISE = re.compile(r"(?:\s+|\ufeff|<!--.*?(?:-->|$)|<\?xml[^>]*>)*", re.DOTALL)  # before a page's first tag
 _SNIFF_CHARS = 4096
 # WHATWG Encoding: browsers read these labels as windows-1252, whose curly quotes, dashes and euro
 # sign sit where ISO-8859-1 has invisible C1 controls; pages that say latin-1 mean windows-1252
@@ -57,12 +62,13 @@ def decode_bytes(data: bytes) -> str:
 
 
 def looks_like_html(text: str) -> bool:
-    """True when ``text`` is markup: it starts with a tag once leading whitespace, comments (a
-    licence header) and an XML declaration are skipped, or its start holds an HTML tag and a
-    closing one (a feed's "Text <a href=…>link</a>"). Plain text that mentions a ``<div>`` or
-    says "(<a third" has no closing tag."""
+    """True when ``text`` is markup: it starts with an HTML tag once leading whitespace, a byte
+    order mark, comments (a licence header) and an XML declaration are skipped, or its start holds
+    an HTML tag and a closing, line-break, paragraph or image tag (a feed's "Text <a href=…>link</a>",
+    "One.<br>Two."). Plain text that mentions a ``<div>``, says "(<a third" or quotes ``<alice>``
+    has neither."""
     start = _LEADING_NOISE.match(text[:65536]).end()
     if _TAG_START.match(text, start):
         return True
     end = start + _SNIFF_CHARS
-    return bool(_HTML_SIGNS.search(text, start, end)) and bool(_CLOSING_TAG.search(text, start, end))
+    return bool(_HTML_SIGNS.search(text, start, end)) and bool(_MARKUP.search(text, start, end))

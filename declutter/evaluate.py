@@ -71,7 +71,7 @@ def evaluate(cleaner: Cleaner, documents: Sequence[LabelledDocument]) -> dict:
         },
         "confusion": {"labels": labels, "matrix": confusion_matrix(gold, flat, labels=labels).tolist()},
         "tokens": dict(zip(("precision", "recall", "f1"), map(float, tokens.mean(axis=0)))),
-        "drop_rules": {f: cleaner.drop_rule(f).to_dict() for f in sorted({doc.format for doc in tagged})},
+        "drop_rules": {f: cleaner.drop_rule(f).to_dict() for f in sorted({doc.read_as for doc in tagged})},
     }
 
 

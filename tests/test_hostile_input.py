@@ -181,6 +181,10 @@ def test_html_after_a_long_comment_blank_lines_or_xml_declaration_is_read_as_htm
     ("<strong>Update:</strong> the bridge <em>reopened</em> on Monday.\n<blockquote>It took too long.</blockquote>", "html"),
     ("<style>" + ".x{color:red}" * 400 + "</style><p>The story starts after the styles.</p>", "html"),
     ("The feed's summary, with <a href='/x'>a link</a> in it.", "html"),
+    ("The council met on Monday.<br>It approved the budget.<br><br>Work starts in May.", "html"),
+    ("\ufeff<p>One paragraph of the story.<p>Another paragraph of it.", "html"),
+    ("<alice> are you coming tonight?\n<bob> yes, after the meeting.", "text"),
+    ("<https://example.com/path> is the link to the report.\nThe second line of the mail.", "text"),
 ])
 def test_html_or_text_is_told_by_how_the_document_starts(cleaner, text, kind):
     """Plain text that mentions a tag lost words and lines as HTML; a fragment without the tags

@@ -231,3 +231,11 @@ def test_tag_table_has_one_row_per_paragraph_of_hard_wrapped_text(tmp_path):
     source.write_text(f"{first}\n\n{second}\n")
     rows = CliRunner().invoke(main, ["tag", str(source)]).output.splitlines()[1:]
     assert len(rows) == 2 and rows[0].split()[0] == "0" and rows[1].split()[0] == "1"
+
+
+def test_evaluate_names_the_rule_each_document_was_decided_by(cleaner):
+    from declutter.dataset import parse_record
+
+    fragment = parse_record({"id": "f-1", "source": "html", "html": "<article><p data-label='article'>The council met on Monday to approve the budget.</p><p data-label='share'>Share this story</p></article>"})
+    report = evaluate(cleaner, [fragment])
+    assert fragment.format == "html" and list(report["drop_rules"]) == ["text"]  # read as text, decided by the text rule

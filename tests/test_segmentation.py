@@ -75,6 +75,16 @@ def test_a_hidden_element_holding_most_of_the_page_is_the_page():
         assert "Menu" not in texts and "Home" not in texts  # small hidden parts inside or beside it still go
 
 
+def test_a_hidden_menu_or_consent_dialog_stays_hidden_however_big():
+    """Only the page itself is revealed: an off-canvas menu (mostly links) or a consent dialog can
+    outweigh a short story and must not replace it."""
+    story = "<article><h1>Bridge reopens</h1><p>The bridge reopened on Monday after two years of repairs.</p></article>"
+    menu = "<div style='display:none'><ul>" + "".join(f"<li><a href='/s{i}'>Section number {i} of the site</a></li>" for i in range(60)) + "</ul></div>"
+    consent = "<div class='cmp-dialog' aria-hidden='true'>" + "<p>We and our 842 partners store and access information on your device for personalised ads.</p>" * 4 + "</div>"
+    for page in (f"<html><body>{menu}{story}</body></html>", f"<html><body>{consent}{story}</body></html>"):
+        assert [b.text for b in segment_html(page)] == ["Bridge reopens", "The bridge reopened on Monday after two years of repairs."]
+
+
 def test_word_tags_inline_media_fallbacks_and_invisible_characters():
     page = (
         "<p>Shares of <st1:City>Acme Water Corp</st1:City> rose<o:p></o:p> four percent.</p>"
@@ -114,6 +124,8 @@ def test_a_page_keeps_its_dom_evidence_and_a_fragment_is_read_as_text():
     page = f"<html><body><header><nav><a href='/'>Home</a> <a href='/world'>World</a></nav></header><article>{story}</article><footer><p>Contact us</p></footer></body></html>"
     fragments = [
         f"<article>{story}</article>",
+        # a CMS post's own header and footer (WordPress's entry-header, entry-footer)
+        f"<div class='post'><div class='entry-header'><h1>The title</h1></div><div class='entry-content'>{story}</div><div class='entry-footer'><p>Filed under: city</p></div></div>",
         f"<div class='entry-content'>{story}</div>",
         # an article's own header, footer and sidebar do not make it a page
         f"<html><body><article><header><h1>The title</h1></header>{story}<aside><p>Related: another story</p></aside><footer><p>Filed under: city</p></footer></article></body></html>",

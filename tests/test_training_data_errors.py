@@ -132,3 +132,10 @@ def test_train_reports_a_truncated_gzip_instead_of_aborting(tmp_path):
     assert f"Error: {path}:" in result.output and "Compressed file ended" in result.output
     assert "Traceback" not in result.output and "Aborted" not in result.output
     assert not (tmp_path / "model").exists()
+
+
+def test_dom_values_of_the_wrong_type_are_named(tmp_path):
+    path = tmp_path / "data.jsonl"
+    for key, value, message in (("depth", "three", "must be a number, not a string"), ("tokens", 5, "must be a string, not a number")):
+        path.write_text(json.dumps({"id": "x-1", "paragraphs": [{"text": "abc", "label": "article", "dom": {**DOM, key: value}}]}) + "\n")
+        assert _read_error(path) == f"{path}:1: field 'paragraphs[0].dom.{key}' {message}"

@@ -39,6 +39,11 @@ _HIDING_STYLES = ("display:none", "visibility:hidden")
 #: script will show (a hidden body, React's streamed ``<div hidden id="S:0">``, the page behind an
 #: open modal, marked aria-hidden).
 _MOST_HIDDEN = 0.5
+_NOT_A_PAGE_ROLES = BOILERPLATE_ROLES | {"dialog", "alertdialog"}
+_HIDDEN_FURNITURE = re.compile(
+    r"\b(?:nav|navbar|navigation|menu|mainmenu|submenu|megamenu|header|footer|sidebar|masthead|breadcrumbs?|topbar"
+    r"|modal|dialog|popup|overlay|drawer|cookie|cookies|consent|cmp|gdpr)\b"
+)
 _TEXT = etree.XPath("string()")
 _NAMESPACED = etree.XPath("//*[contains(name(), ':')]")  # Word's <o:p>, <st1:City>: inline, inside sentences
 _INVISIBLE = ("\u00ad", "\u200b")  # soft hyphen, zero-width space
@@ -46,7 +51,10 @@ _LINK_OPEN, _LINK_CLOSE, _BREAK = "\ue000", "\ue001", "\ue002"  # private-use ma
 _PARAGRAPH_BREAK = re.compile("\ue002(?:\\s*\ue002)+")
 _LINK_TEXT = re.compile("\ue000([^\ue001]*)")
 _TOKEN_SPLIT = re.compile(r"[^0-9a-zA-Z]+")
-_FURNITURE_WORD = re.compile(r"\b[as]_(?:nav|navbar|navigation|menu|mainmenu|header|footer|sidebar|masthead|breadcrumbs?|topbar)\b")
+_FURNITURE_WORD = re.compile(  # class and id words of page furniture; "entry-header", "post-footer" are an article's own
+    r"\b[as]_(?:nav|navbar|navigation|menu|mainmenu|sidebar|masthead|breadcrumbs?|topbar)\b"
+    r"|(?<![as]_entry )(?<![as]_post )(?<![as]_article )\b[as]_(?:header|footer)\b"
+)
 _LONG_BLOCK_CHARS = 80
 _MAX_ANCESTOR_TOKENS = 400
 _LOCAL = threading.local()  # lxml parsers must not be shared between threads
@@ -124,7 +132,7 @@ def _prepare(root: etree._Element) -> None:
     if hidden:
         total = len(_TEXT(root))
         for element in hidden:
-            if len(_TEXT(element)) <= total * _MOST_HIDDEN:  # more than that is the page a script will show
+            if not _is_page_a_script_shows(element, total):
                 _drop_keeping_tail(element)
     for link in root.iter("a"):
         link.text = _LINK_OPEN + (link.text or "")
@@ -132,6 +140,21 @@ def _prepare(root: etree._Element) -> None:
     for br in root.iter("br"):
         br.tail = _BREAK + (br.tail or "")
     etree.strip_tags(root, *INLINE_TAGS, *{element.tag for element in _NAMESPACED(root)})
+
+
+def _is_page_a_script_shows(element: etree._Element, total: int) -> bool:
+    """A hidden element that is the page itself, waiting for a script (a hidden body, React's
+    streamed ``<div hidden id="S:0">``, the page behind an open modal, marked aria-hidden): more
+    than ``_MOST_HIDDEN`` of the page's text, mostly not links, and neither furniture nor a dialog
+    by tag, role, class or id (an off-canvas menu or a consent dialog can outweigh a short story)."""
+    size = len(_TEXT(element))
+    if size <= total * _MOST_HIDDEN:
+        return False
+    if element.tag in BOILERPLATE_REGION_TAGS or (element.get("role") or "").lower() in _NOT_A_PAGE_ROLES or element.get("aria-modal") == "true":
+        return False
+    if _HIDDEN_FURNITURE.search(_class_tokens(f"{element.get('class') or ''} {element.get('id') or ''}")):
+        return False
+    return 2 * sum(len(_TEXT(link)) for link in element.iter("a")) < size
 
 
 def _hidden(root: etree._Element) -> list[etree._Element]:
