@@ -191,8 +191,9 @@ def _drop_keeping_tail(element: etree._Element) -> None:
 
 def _link_density(raw: str, texts: Sequence[str]) -> float:
     """Share of the block's visible characters that sit inside links. ``texts`` are the block's
-    normalised pieces: their characters other than the single spaces between words are exactly
-    the visible characters of ``raw``, so it is not normalised a second time."""
+    normalised pieces: their characters other than the single spaces between words are the
+    visible characters of ``raw`` (soft hyphens and zero-width spaces aside, which ``raw``'s
+    links still count), so it is not normalised a second time."""
     linked = "".join(_LINK_TEXT.findall(raw))
     total = 0
     for text in texts:
