@@ -283,9 +283,11 @@ def train(data, output, validation_percent, boosting_iterations):
 
 def _drop_rules_in_use(cleaner) -> str:
     """How ``cleaner`` decides what to drop, in words."""
+    from declutter.drop_rule import DropRule
+
     if cleaner.threshold is not None:
         return f"drop threshold {cleaner.threshold}"
-    rules = "; ".join(f"{f}: {cleaner.drop_rule(f).describe()}" for f in ("html", "text"))
+    rules = DropRule.describe_all({f: cleaner.drop_rule(f) for f in ("html", "text")})
     calibrated = "calibrated drop rules" if "drop_rules" in cleaner.manifest else "drop rules (not calibrated)"
     return f"its {calibrated}, P(boilerplate) from {rules}"
 

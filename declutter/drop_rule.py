@@ -41,6 +41,11 @@ class DropRule:
             dropped &= np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) < self.keep_chars
         return dropped
 
+    @staticmethod
+    def describe_all(rules: dict[str, "DropRule"]) -> str:
+        """Rules per format in a few words: "html: 0.55, …; text: 0.5, …"."""
+        return "; ".join(f"{format}: {rule.describe()}" for format, rule in rules.items())
+
     @classmethod
     def uniform(cls, threshold: float) -> "DropRule":
         """Drop a paragraph, of any length, when P(boilerplate) reaches ``threshold``: the single knob

@@ -91,7 +91,7 @@ def format_report(report: dict) -> str:
         f"kept paragraphs: precision {kept['precision']:.3f}, recall {kept['recall']:.3f}",
     ]
     if report.get("drop_rules"):
-        rules = "; ".join(f"{f}: {DropRule(**rule).describe()}" for f, rule in report["drop_rules"].items())
+        rules = DropRule.describe_all({f: DropRule(**rule) for f, rule in report["drop_rules"].items()})
         lines.append(f"dropped from P(boilerplate) {rules}")
     if report["tokens"]:
         t = report["tokens"]

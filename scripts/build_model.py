@@ -149,7 +149,7 @@ def _category_table(report: dict) -> str:
 
 def _drop_rules_text(manifest: dict) -> str:
     rules = {f: DropRule.from_manifest(manifest, f) for f in ("html", "text")}
-    return "; ".join(f"{f}: {r.describe()}" for f, r in rules.items())
+    return DropRule.describe_all(rules)
 
 
 def write_model_card(path: Path, manifest: dict) -> None:

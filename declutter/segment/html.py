@@ -39,10 +39,10 @@ _HIDING_STYLES = ("display:none", "visibility:hidden")
 #: script will show (a hidden body, React's streamed ``<div hidden id="S:0">``, the page behind an
 #: open modal, marked aria-hidden).
 _MOST_HIDDEN = 0.5
+_FURNITURE_WORDS = r"nav|navbar|navigation|menu|mainmenu|sidebar|masthead|breadcrumbs?|topbar"  # class and id words of page furniture
 _NOT_A_PAGE_ROLES = BOILERPLATE_ROLES | {"dialog", "alertdialog"}
-_HIDDEN_FURNITURE = re.compile(
-    r"\b(?:nav|navbar|navigation|menu|mainmenu|submenu|megamenu|header|footer|sidebar|masthead|breadcrumbs?|topbar"
-    r"|modal|dialog|popup|overlay|drawer|cookie|cookies|consent|cmp|gdpr)\b"
+_HIDDEN_FURNITURE = re.compile(  # in a hidden element's own class and id: furniture, or a dialog
+    rf"\b(?:{_FURNITURE_WORDS}|submenu|megamenu|header|footer|modal|dialog|popup|overlay|drawer|cookie|cookies|consent|cmp|gdpr)\b"
 )
 _TEXT = etree.XPath("string()")
 _NAMESPACED = etree.XPath("//*[contains(name(), ':')]")  # Word's <o:p>, <st1:City>: inline, inside sentences
@@ -51,9 +51,8 @@ _LINK_OPEN, _LINK_CLOSE, _BREAK = "\ue000", "\ue001", "\ue002"  # private-use ma
 _PARAGRAPH_BREAK = re.compile("\ue002(?:\\s*\ue002)+")
 _LINK_TEXT = re.compile("\ue000([^\ue001]*)")
 _TOKEN_SPLIT = re.compile(r"[^0-9a-zA-Z]+")
-_FURNITURE_WORD = re.compile(  # class and id words of page furniture; "entry-header", "post-footer" are an article's own
-    r"\b[as]_(?:nav|navbar|navigation|menu|mainmenu|sidebar|masthead|breadcrumbs?|topbar)\b"
-    r"|(?<![as]_entry )(?<![as]_post )(?<![as]_article )\b[as]_(?:header|footer)\b"
+_FURNITURE_WORD = re.compile(  # in a block's DOM tokens; "entry-header", "post-footer" are an article's own
+    rf"\b[as]_(?:{_FURNITURE_WORDS})\b|(?<![as]_entry )(?<![as]_post )(?<![as]_article )\b[as]_(?:header|footer)\b"
 )
 _LONG_BLOCK_CHARS = 80
 _MAX_ANCESTOR_TOKENS = 400
