@@ -6,10 +6,32 @@ on) and stored in its manifest; the cleaner and the build both decide through :m
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from typing import Sequence
 
 import numpy as np
+
+#: Scripts written without spaces between words, and about how many characters a word of each
+#: has (Chinese words average under two; Thai ones, with their vowel and tone marks, about four).
+_UNSPACED = {
+    re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"): 2,  # kana and Han
+    re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]"): 4,  # Thai, Lao, Myanmar, Khmer
+}
+_WORD = re.compile(r"\w+")
+
+
+def word_count(text: str) -> int:
+    """Words of ``text`` for the short-paragraph rule: whitespace-separated tokens, and in scripts
+    written without spaces a rough count from their characters (before, a whole Chinese story
+    paragraph was one "word", and so a short line)."""
+    if text.isascii():
+        return len(text.split())
+    words = 0
+    for script, characters_per_word in _UNSPACED.items():
+        text, found = script.subn(" ", text)
+        words += -(-found // characters_per_word)
+    return len(text.split()) if not words else words + len(_WORD.findall(text))  # digits or Latin words among them
 
 
 @dataclass(frozen=True)
@@ -17,7 +39,7 @@ class DropRule:
     """Drop a paragraph when the probability that it is boilerplate (the categories not kept) reaches
     ``threshold`` — ``short_threshold`` for a paragraph of at most ``short_words`` words — or when
     the named boilerplate kinds (all but ``other``) together reach ``named_threshold``; but never
-    drop one of ``keep_chars`` characters or more.
+    drop one of ``keep_chars`` characters or more. Words are counted by :func:`word_count`.
 
     Short lines have a threshold of their own because the costs differ: dropping one loses the
     story a few words, while a leaked one ("Related: …", "Why trust us") is the junk a reader sees.
@@ -34,7 +56,7 @@ class DropRule:
 
     def drops(self, boilerplate: np.ndarray, named: np.ndarray, texts: Sequence[str]) -> np.ndarray:
         """Which paragraphs to drop, given per paragraph P(boilerplate), P(named kinds) and its text."""
-        words = np.fromiter((len(t.split()) for t in texts), dtype=np.int64, count=len(texts))
+        words = np.fromiter(map(word_count, texts), dtype=np.int64, count=len(texts))
         limit = np.where(words <= self.short_words, self.short_threshold, self.threshold)
         dropped = (np.asarray(boilerplate) >= limit) | (np.asarray(named) >= self.named_threshold)
         if self.keep_chars is not None:

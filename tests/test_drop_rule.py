@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from declutter import Cleaner
 from declutter.cli import main
-from declutter.drop_rule import DropRule
+from declutter.drop_rule import DropRule, word_count
 
 
 def test_short_paragraphs_are_dropped_at_their_own_threshold_and_long_ones_never():
@@ -19,6 +19,28 @@ def test_short_paragraphs_are_dropped_at_their_own_threshold_and_long_ones_never
     assert rule.drops(boilerplate, named, texts).tolist() == [True, False, True, False, True]
     keeping_long = DropRule(0.6, 0.2, 3, 0.75, keep_chars=len(texts[2]))
     assert keeping_long.drops(boilerplate, named, texts).tolist() == [True, False, False, False, False]
+
+
+@pytest.mark.parametrize("text, words", [
+    ("Why trust us?", 3),
+    ("  Sign  up\tnow ", 3),
+    ("相关阅读", 2),  # Chinese: "related reading", a heading of two words
+    ("经过两年的施工，河口镇新建的公共图书馆于本周六上午正式向市民开放。", 16),
+    ("東京で新しい図書館が開館しました", 8),  # Japanese: kanji and kana
+    ("ห้องสมุดเปิดใหม่", 4),  # Thai "the library opens anew": three words, sixteen code points
+    ("2026年 © 河口日报", 4),  # digits between the characters are a word of their own, signs are not
+    ("Привет, мир", 2),
+])
+def test_words_are_counted_in_scripts_without_spaces_too(text, words):
+    assert word_count(text) == words
+
+
+def test_a_chinese_story_paragraph_is_not_judged_as_a_short_line():
+    """Without spaces a whole paragraph used to count as one word and met the short lines' lower
+    threshold: the lead of a Chinese story was dropped at P(boilerplate) 0.35."""
+    rule = DropRule(threshold=0.6, short_threshold=0.3, short_words=5, named_threshold=0.75)
+    texts = ["经过两年的施工，河口镇新建的公共图书馆于本周六上午正式向市民开放，首日接待读者超过三千人次。", "相关阅读", "立即订阅"]
+    assert rule.drops(np.array([0.35, 0.35, 0.35]), np.zeros(3), texts).tolist() == [False, True, True]
 
 
 def test_manifests_from_before_drop_rules_give_one_threshold_per_format():
