@@ -46,6 +46,7 @@ class BatchOptions:
     max_paragraphs: int | None = 100_000
     site_repeats: int | None = None
     threshold: float | None = None  # None: the model's calibrated drop rules
+    headers: bool = False  # text to stdout: a "==> id <==" line before each record (several inputs), as head(1) does
 
 
 @dataclass
@@ -239,8 +240,12 @@ def run_batch(items: Iterable[Item], options: BatchOptions, total: int | None = 
                 summary.empty += 1
             else:
                 summary.cleaned += 1
-            if tree is None:
-                lines.write(value["line"] if "line" in value else value["text"])
+            if tree is None and "line" in value:
+                lines.write(value["line"])
+            elif tree is None:
+                if options.headers:
+                    lines.write(("\n" if summary.cleaned + summary.empty > 1 else "") + f"==> {value['id']} <==")
+                lines.write(value["text"])
         progress.update(len(outcomes))
         return True
 

@@ -126,6 +126,9 @@ def clean(inputs, output, input_format, output_format, keep, tags, id_field, tex
       declutter clean crawl.warc.gz -o - --site-repeats 3
       declutter clean article.txt --threshold 0.2    # only text the model is sure of
 
+    Text on stdout from several records (files, a directory, JSONL, WARC) puts a line
+    "==> ID <==" before each, as head(1) does; -o - gives JSONL instead.
+
     Exit status: 0 when every record was written, 1 when any failed (each is in the error
     report with its reason), 2 for a usage error.
     """
@@ -146,7 +149,7 @@ def clean(inputs, output, input_format, output_format, keep, tags, id_field, tex
         output=output, output_format=output_format, tags=tags, jobs=jobs, quiet=quiet, fail_fast=fail_fast,
         resume=resume, errors=errors, keep=keep, model=str(model_path) if model_path else None,
         trust_model=trust_model, format=input_format, max_bytes=max_bytes, max_paragraphs=max_paragraphs, site_repeats=site_repeats,
-        threshold=threshold,
+        threshold=threshold, headers=output is None and output_format == "text" and _several_records(inputs, stdin_jsonl),
     )
     stdin_kind = "jsonl" if stdin_jsonl else "document"
     if site_repeats and "-" in inputs:
@@ -163,6 +166,15 @@ def clean(inputs, output, input_format, output_format, keep, tags, id_field, tex
         click.echo(f"declutter: {summary.line()}", err=True)
     if summary.failed:
         sys.exit(1)
+
+
+def _several_records(inputs: list[str], stdin_jsonl: bool) -> bool:
+    """Whether the inputs can hold more than one record (then text on stdout names each, as head(1) does)."""
+    from declutter.records import kind_of
+
+    return len(inputs) > 1 or stdin_jsonl or any(
+        raw != "-" and (Path(raw).is_dir() or kind_of(Path(raw)) in ("jsonl", "warc")) for raw in inputs
+    )
 
 
 def _count_documents(inputs: list[str]) -> int | None:

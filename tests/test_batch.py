@@ -341,3 +341,17 @@ def test_an_error_report_that_cannot_be_written_stops_the_run_before_it_starts(t
     blocked.write_text("")
     done = run(tmp_path / "a.txt", "-o", tmp_path / "out", "--errors", blocked / "errors.jsonl", check_rc=1)
     assert "cannot write the error report" in done.stderr.decode() and not (tmp_path / "out" / "a.txt").exists()
+
+
+def test_several_documents_on_stdout_are_each_named_as_head_names_files(tmp_path, seed_text, seed_expected, seed_page):
+    """Text from several records on stdout would run together; a "==> ID <==" line starts each
+    (a blank line before every one but the first), and a single document stays bare text."""
+    (tmp_path / "seed.txt").write_text(seed_text, encoding="utf-8")
+    (tmp_path / "page.html").write_text(seed_page, encoding="utf-8")
+    (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 20)
+    expected = seed_expected.strip()
+    done = run("seed.txt", "binary.txt", "page.html", "-q", cwd=tmp_path, check_rc=1)
+    assert done.stdout.decode() == f"==> seed.txt <==\n{expected}\n\n==> page.html <==\n{expected}\n"  # the failed record has no header
+    assert run("seed.txt", cwd=tmp_path, check_rc=0).stdout.decode() == expected + "\n"
+    as_json = run("seed.txt", "page.html", "--output-format", "json", cwd=tmp_path, check_rc=0).stdout.decode().splitlines()
+    assert [json.loads(line)["text"] for line in as_json] == [expected, expected]  # JSON lines name their source already
