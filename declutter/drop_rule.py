@@ -18,6 +18,7 @@ _UNSPACED = {
     re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"): 2,  # kana and Han
     re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]"): 4,  # Thai, Lao, Myanmar, Khmer
 }
+_ANY_UNSPACED = re.compile("|".join(script.pattern for script in _UNSPACED))
 _WORD = re.compile(r"\w+")
 
 
@@ -25,13 +26,13 @@ def word_count(text: str) -> int:
     """Words of ``text`` for the short-paragraph rule: whitespace-separated tokens, and in scripts
     written without spaces a rough count from their characters (before, a whole Chinese story
     paragraph was one "word", and so a short line)."""
-    if text.isascii():
+    if text.isascii() or not _ANY_UNSPACED.search(text):
         return len(text.split())
     words = 0
     for script, characters_per_word in _UNSPACED.items():
         text, found = script.subn(" ", text)
         words += -(-found // characters_per_word)
-    return len(text.split()) if not words else words + len(_WORD.findall(text))  # digits or Latin words among them
+    return words + len(_WORD.findall(text))  # digits or Latin words among them
 
 
 @dataclass(frozen=True)
