@@ -92,6 +92,8 @@ def test_word_tags_inline_media_fallbacks_and_invisible_characters():
         "<p>Das Bundes\u00adumwelt\u200bministerium teilte mit.</p>"
     )
     assert [b.text for b in segment_html(page)] == ["Shares of Acme Water Corp rose four percent.", "Das Bundesumweltministerium teilte mit."]
+    too_deep = "<div>" * 100_000 + page + "</div>" * 100_000  # past lxml's depth limit: BeautifulSoup's fallback
+    assert [b.text for b in segment_html(too_deep)] == ["Shares of Acme Water Corp rose four percent.", "Das Bundesumweltministerium teilte mit."]
 
 
 def test_text_after_a_nested_block_is_a_block_of_its_own_in_document_order():

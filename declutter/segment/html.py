@@ -108,13 +108,26 @@ def read_fragment_as_text(paragraphs: list[Paragraph]) -> list[Paragraph]:
 
 def _fallback_paragraphs(data: str | bytes) -> list[Paragraph]:
     """Markup lxml cannot hold (nesting past its depth limit): BeautifulSoup's lenient parser
-    recovers the text, one paragraph per line, without DOM evidence."""
-    from bs4 import BeautifulSoup
+    recovers the text, a paragraph per block-level element (the text of inline ones stays in
+    its sentence), without DOM evidence."""
+    from bs4 import BeautifulSoup, CData, NavigableString
 
     soup = BeautifulSoup(data, "html.parser")
     for junk in soup(list(JUNK_TAGS)):
         junk.decompose()
-    lines = (" ".join(line.split()) for line in soup.get_text("\n").split("\n"))
+    pieces: list[list[str]] = []
+    current = None  # the block-level element the text so far belongs to
+    for node in soup.descendants:
+        if type(node) not in (NavigableString, CData):  # tags, comments, doctypes
+            continue
+        block = node.parent
+        while block.parent is not None and (block.name in INLINE_TAGS or ":" in block.name):  # Word's <o:p> is inline
+            block = block.parent
+        if block is not current:
+            pieces.append([])
+            current = block
+        pieces[-1].append(str(node))
+    lines = (" ".join(_without_invisible("".join(piece)).split()) for piece in pieces)
     return [Paragraph(text=line, index=i) for i, line in enumerate(line for line in lines if line)]
 
 
@@ -297,10 +310,15 @@ def _block_text(piece: str) -> str:
         piece = piece.replace(_LINK_OPEN, " ").replace(_LINK_CLOSE, " ").replace(_BREAK, " ")
     elif _LINK_OPEN in piece or _LINK_CLOSE in piece:
         piece = piece.replace(_LINK_OPEN, "").replace(_LINK_CLOSE, "")
+    return " ".join(_without_invisible(piece).split())
+
+
+def _without_invisible(text: str) -> str:
+    """``text`` without the ``_INVISIBLE`` characters (a soft hyphen inside a word splits it)."""
     for invisible in _INVISIBLE:
-        if invisible in piece:
-            piece = piece.replace(invisible, "")
-    return " ".join(piece.split())
+        if invisible in text:
+            text = text.replace(invisible, "")
+    return text
 
 
 def _blocks(pieces: list[tuple[int, str]]) -> list[tuple[int, str, float]]:
