@@ -24,12 +24,13 @@ from declutter.paragraph import DomEvidence, Paragraph
 JUNK_TAGS = (
     "head", "script", "style", "noscript", "template", "svg", "math", "iframe", "object",
     "embed", "canvas", "select", "datalist", "video", "audio",  # their text is a fallback no browser shows
+    "rt", "rp",  # a ruby annotation (furigana: the reading of the characters it sits on), not more text
 )
 INLINE_TAGS = (
     "a", "abbr", "b", "bdi", "bdo", "big", "button", "cite", "code", "data", "del", "dfn", "em",
     "font", "i", "img", "input", "ins", "kbd", "label", "mark", "nobr", "q", "s", "samp", "small",
     "span", "strike", "strong", "sub", "sup", "time", "tt", "u", "var", "wbr", "br", "acronym",
-    "ruby", "rt", "rp",
+    "ruby",
 )
 BOILERPLATE_REGION_TAGS = frozenset({"nav", "header", "footer", "aside", "form", "menu"})
 BOILERPLATE_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "search", "menu"})
@@ -47,6 +48,8 @@ _HIDDEN_FURNITURE = re.compile(  # in a hidden element's own class and id: furni
 _TEXT = etree.XPath("string()")
 _NAMESPACED = etree.XPath("//*[contains(name(), ':')]")  # Word's <o:p>, <st1:City>: inline, inside sentences
 _INVISIBLE = ("\u00ad", "\u200b")  # soft hyphen, zero-width space
+_WIDE = "\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"  # Han, kana, CJK and fullwidth punctuation
+_WIDE_LINE_BREAK = re.compile(f"(?<=[{_WIDE}])[ \t\r]*\n\\s*(?=[{_WIDE}])")
 _LINK_OPEN, _LINK_CLOSE, _BREAK = "\ue000", "\ue001", "\ue002"  # private-use markers
 _PARAGRAPH_BREAK = re.compile("\ue002(?:\\s*\ue002)+")
 _LINK_TEXT = re.compile("\ue000([^\ue001]*)")
@@ -310,6 +313,8 @@ def _block_text(piece: str) -> str:
         piece = piece.replace(_LINK_OPEN, " ").replace(_LINK_CLOSE, " ").replace(_BREAK, " ")
     elif _LINK_OPEN in piece or _LINK_CLOSE in piece:
         piece = piece.replace(_LINK_OPEN, "").replace(_LINK_CLOSE, "")
+    if "\n" in piece and not piece.isascii():  # a line break in the source between two CJK characters is no space (CSS Text 3)
+        piece = _WIDE_LINE_BREAK.sub("", piece)
     return " ".join(_without_invisible(piece).split())
 
 
