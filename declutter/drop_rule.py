@@ -6,33 +6,12 @@ on) and stored in its manifest; the cleaner and the build both decide through :m
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass
 from typing import Sequence
 
 import numpy as np
 
-#: Scripts written without spaces between words, and about how many characters a word of each
-#: has (Chinese words average under two; Thai ones, with their vowel and tone marks, about four).
-_UNSPACED = {
-    re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"): 2,  # kana and Han
-    re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]"): 4,  # Thai, Lao, Myanmar, Khmer
-}
-_ANY_UNSPACED = re.compile("|".join(script.pattern for script in _UNSPACED))
-_WORD = re.compile(r"\w+")
-
-
-def word_count(text: str) -> int:
-    """Words of ``text`` for the short-paragraph rule: whitespace-separated tokens, and in scripts
-    written without spaces a rough count from their characters (before, a whole Chinese story
-    paragraph was one "word", and so a short line)."""
-    if text.isascii() or not _ANY_UNSPACED.search(text):
-        return len(text.split())
-    words = 0
-    for script, characters_per_word in _UNSPACED.items():
-        text, found = script.subn(" ", text)
-        words += -(-found // characters_per_word)
-    return words + len(_WORD.findall(text))  # digits or Latin words among them
+from declutter.scripts import word_count
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from sklearn.utils import murmurhash3_32
 from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
 
 from declutter.paragraph import DomEvidence, Paragraph
+from declutter.scripts import BIDI_MARKS, UNSPACED_SCRIPTS, combining_marks, is_combining_mark
 
 #: jusText's stoplists for these languages make up the stopword set (a language-agnostic
 #: "is this running prose" signal); more languages blur it, fewer miss scraped corpora.
@@ -27,6 +28,9 @@ STOPLIST_LANGUAGES = (
     "Polish", "Ukrainian", "Swedish", "Czech", "Turkish", "Danish", "Norwegian_Bokmal",
     "Finnish", "Hungarian", "Romanian", "Indonesian", "Catalan",
 )
+#: Stoplists in scripts of their own, of which only the words in that script are taken (the
+#: Korean list holds "vs", "html", "bbc").
+OTHER_SCRIPT_STOPLISTS = ("Arabic", "Persian", "Hebrew", "Greek", "Hindi", "Korean")
 SHAPE_FEATURES = (
     "log_chars", "log_words", "mean_word_length", "punctuation_ratio", "ends_sentence",
     "starts_upper", "title_case_ratio", "digit_ratio", "upper_ratio", "has_url_or_email",
@@ -36,26 +40,34 @@ SHAPE_FEATURES = (
     "log_parent_long_chars", "log_grandparent_long_chars", "log_sibling_blocks",
     "in_densest_container", "container_distance", "depth",
 )
-_WORD = re.compile(r"\w+")
-_WORD_OR_NUL = re.compile(r"\w+|\x00")
+
+
+_MARKS = combining_marks()
+_WORD = re.compile(rf"[\w{_MARKS}]+")  # a word's letters and the marks on them
+_WORD_OR_NUL = re.compile(rf"[\w{_MARKS}]+|\x00")
 _URL_OR_EMAIL = re.compile(r"https?://|www\.|\S@\S|\.(?:com|org|net)\b", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"[.!?…。](?:[\"'”’»)\]]*)(?:\s|$)")
+_CLOSERS = "\"'”’»)\\]」』" + BIDI_MARKS  # may follow a sentence's last stop
+#: a Latin stop ends a sentence before a space ("3.5", "e.g" do not); CJK, Devanagari, Arabic
+#: and Urdu stops and the Greek question mark end one wherever they are
+_SENTENCE_END = re.compile(f"[.!?…][{_CLOSERS}]*(?:\\s|$)|[。！？।॥؟۔\u037e][{_CLOSERS}]*")
 
 _SEPARATOR = re.compile(r"\s[|·•/»>]\s|^[•·\-–—*►▶]\s")
 _INNER_SEPARATORS, _LEADING_SEPARATORS = "|·•/»>", "•·-–—*►▶"  # the characters _SEPARATOR needs
 _HASHED_CHARS = 600  # a paragraph's opening says what it is; hashing all of a long one costs time
 _HASHED_CHARS_NGRAMS = 120  # character n-grams (word parts: "spende", "abonn", "подпис") of the opening
-_ENDS_SENTENCE = tuple(".!?…\"'”’»)")
+_ENDS_SENTENCE = tuple(".!?…\"'”’»)。！？」』।॥؟۔\u037e")
 
 
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
-    """Lower-cased stopwords of ``STOPLIST_LANGUAGES`` (from jusText)."""
+    """Lower-cased stopwords of ``STOPLIST_LANGUAGES`` and ``OTHER_SCRIPT_STOPLISTS`` (from jusText)."""
     import justext
 
     words: set[str] = set()
     for language in STOPLIST_LANGUAGES:
         words.update(justext.get_stoplist(language))
+    for language in OTHER_SCRIPT_STOPLISTS:
+        words.update(w for w in justext.get_stoplist(language) if not any("a" <= c <= "z" for c in w.lower()))
     return frozenset(w.lower() for w in words)
 
 
@@ -75,30 +87,39 @@ class FeatureSettings:
 
 
 _DIGIT_BIT, _UPPER_BIT, _LETTER_BIT, _PUNCT_BIT, _WORD_BIT = 1, 2, 4, 8, 16
+_UNSPACED_BITS = {32 << i: per_word for i, per_word in enumerate(UNSPACED_SCRIPTS.values())}  # one per script
+_UNSPACED_MASK = sum(_UNSPACED_BITS)
 
 
 @lru_cache(maxsize=1)
 def _char_classes() -> np.ndarray:
-    """Bit flags (digit, upper, letter, punctuation, word character) for every BMP code point."""
+    """Bit flags (digit, upper, letter, punctuation, word character, script without spaces) for
+    every BMP code point."""
     chars = [chr(cp) for cp in range(0x10000)]
 
     def flag(method) -> np.ndarray:
         return np.fromiter(map(method, chars), dtype=bool, count=len(chars))
 
+    def unspaced(ranges: str) -> np.ndarray:
+        return flag(re.compile(f"[{ranges}]").fullmatch)
+
     alnum = flag(str.isalnum)
-    punctuation = ~alnum & ~flag(str.isspace)
+    marks = flag(is_combining_mark)
+    punctuation = ~alnum & ~flag(str.isspace) & ~marks
     punctuation[ord("_")] = False
-    word = alnum.copy()
-    word[ord("_")] = True  # what ``\w`` matches
+    word = alnum | marks
+    word[ord("_")] = True  # what ``_WORD`` matches
     return (
         _DIGIT_BIT * flag(str.isdigit) | _UPPER_BIT * flag(str.isupper) | _LETTER_BIT * flag(str.isalpha)
         | _PUNCT_BIT * punctuation | _WORD_BIT * word
+        | sum(bit * unspaced(ranges) for bit, ranges in zip(_UNSPACED_BITS, UNSPACED_SCRIPTS))
     ).astype(np.uint8)
 
 
 def _char_counts(texts: list[str], lengths: np.ndarray) -> np.ndarray:
     """Per text, all at once: counts of digits, upper-case letters, letters, punctuation, word
-    characters, words, and words that start with a capital."""
+    characters, words, and words that start with a capital. In scripts without spaces a word is
+    so many characters (``UNSPACED_SCRIPTS``), not a run of them."""
     counts = np.zeros((len(texts), 7), dtype=np.float64)
     nonempty = lengths > 0
     if not nonempty.any():
@@ -107,11 +128,15 @@ def _char_counts(texts: list[str], lengths: np.ndarray) -> np.ndarray:
     flags = np.where(codes < 0x10000, _char_classes()[np.minimum(codes, 0xFFFF)], _LETTER_BIT | _WORD_BIT)
     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])[nonempty]
     is_word = (flags & _WORD_BIT) > 0
-    after_word = np.concatenate([[False], is_word[:-1]])
+    spaced_word = is_word & ((flags & _UNSPACED_MASK) == 0)
+    after_word = np.concatenate([[False], spaced_word[:-1]])
     after_word[starts] = False  # a text's first character starts a word whatever precedes it
-    word_start = is_word & ~after_word
+    word_start = spaced_word & ~after_word
+    words = word_start.astype(np.float64)
+    for bit, per_word in _UNSPACED_BITS.items():
+        words += ((flags & bit) > 0) / per_word
     columns = [(flags & bit) > 0 for bit in (_DIGIT_BIT, _UPPER_BIT, _LETTER_BIT, _PUNCT_BIT)]
-    columns += [is_word, word_start, word_start & ((flags & _UPPER_BIT) > 0)]
+    columns += [is_word, words, word_start & ((flags & _UPPER_BIT) > 0)]
     for column, values in enumerate(columns):
         counts[nonempty, column] = np.add.reduceat(values, starts)
     return counts
@@ -121,7 +146,7 @@ def _text_shape(texts: list[str]) -> np.ndarray:
     """The text-only columns of ``SHAPE_FEATURES`` (the first 15), one row per text."""
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     digits, upper, letters, punctuation, word_chars, words, title = _char_counts(texts, lengths).T
-    stripped = [t.strip() for t in texts]
+    stripped = [t.strip().strip(BIDI_MARKS).strip() for t in texts]
     stop_words = _stopword_counts(texts, stopwords())
     sentences = [len(_SENTENCE_END.findall(t)) for t in texts]
     n_chars = np.maximum(lengths, 1)
@@ -327,15 +352,16 @@ def _hashed_counts(features: list[list[str]], n_features: int) -> sp.csr_matrix:
 
 
 class WordNgramHasher:
-    """Hashed word n-grams of lower-cased ``\\w\\w+`` tokens (the words ``HashingVectorizer``'s
-    default analyser finds), l2-normalised rows.
+    """Hashed word n-grams of lower-cased tokens of two or more word characters (the words
+    ``HashingVectorizer``'s default analyser finds, but a combining mark does not split a word:
+    Devanagari, Thai), l2-normalised rows.
 
     Each token is hashed once (murmurhash3) and an n-gram's column mixes its tokens' hashes in
     numpy, where scikit-learn builds and hashes every n-gram as a joined string: half the time
     per paragraph (2.5 → 1.3 ms per HTML page). The columns differ from scikit-learn's, so a
     model keeps the hashing it was trained with (``FeatureSettings.word_hashing``)."""
 
-    _TOKEN = re.compile(r"(?u)\b\w\w+\b")
+    _TOKEN = re.compile(rf"[\w{_MARKS}]{{2,}}")  # runs of two or more word characters (scikit-learn's \\b\\w\\w+\\b), marks included
     _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
     _MIX = np.uint64(0xBF58476D1CE4E5B9)
 

@@ -8,7 +8,8 @@ from click.testing import CliRunner
 
 from declutter import Cleaner
 from declutter.cli import main
-from declutter.drop_rule import DropRule, word_count
+from declutter.drop_rule import DropRule
+from declutter.scripts import word_count
 
 
 def test_short_paragraphs_are_dropped_at_their_own_threshold_and_long_ones_never():

@@ -65,3 +65,28 @@ def test_text_shape_columns_follow_their_regex_definitions_whatever_the_batch(se
         url = ("." in text or "@" in text) and _URL_OR_EMAIL.search(text) is not None
         assert batch[row, column["has_url_or_email"]] == url
         assert batch[row, column["has_separator"]] == (_SEPARATOR.search(text) is not None)
+
+
+def test_shape_and_words_read_scripts_beyond_latin():
+    """Full stops of CJK, Devanagari and Arabic, vowel signs inside Hindi words, Chinese without
+    spaces and a direction mark after the last stop: each line reads as the prose it is."""
+    from declutter.features import SHAPE_FEATURES, _text_shape, stopwords
+
+    texts = {
+        "hindi": "नगर निगम ने शनिवार को नया पुस्तकालय खोला। यह शहर का सबसे बड़ा पुस्तकालय है।",
+        "chinese": "经过两年的施工，河口镇新建的公共图书馆于本周六上午正式向市民开放。",
+        "arabic": "هل ستنخفض فواتير المياه في المدينة هذا العام؟\u200f",
+        "english": "The council met on Monday. It voted five to two.",
+    }
+    shape = dict(zip(texts, _text_shape(list(texts.values()))))
+    column = {name: SHAPE_FEATURES.index(name) for name in SHAPE_FEATURES}
+    for name, row in shape.items():
+        assert row[column["ends_sentence"]] == 1, name
+        assert row[column["punctuation_ratio"]] < 0.1, name  # Hindi's vowel signs are no punctuation
+        assert row[column["short_line"]] == 0, name  # the Chinese line is not one "word"
+        assert row[column["stopword_ratio"]] > 0 or name == "chinese", name
+    assert round(np.expm1(shape["hindi"][column["log_words"]])) == 15
+    assert round(np.expm1(shape["hindi"][column["log_sentences"]])) == 2
+    assert 10 < np.expm1(shape["chinese"][column["log_words"]]) < 25
+    assert "को" in stopwords() and "vs" not in stopwords()  # only a stoplist's own script is taken
+    assert WordNgramHasher._TOKEN.findall("शेयर करें, ये भी पढ़ें") == ["शेयर", "करें", "ये", "भी", "पढ़ें"]
