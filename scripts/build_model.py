@@ -23,6 +23,7 @@ from declutter.cleaner import Cleaner
 from declutter.drop_rule import DropRule
 from declutter.dataset import data_files, held_out, read_documents
 from declutter.evaluate import evaluate, format_report
+from declutter.features import OTHER_SCRIPT_STOPLISTS, STOPLIST_LANGUAGES
 from declutter.model_store import DEFAULT_MODEL_HASH_FILE, MANIFEST_FILE, MODEL_FILE, load_model, save_model, sha256_of
 from declutter.segment import is_fragment
 from declutter.training import data_hash, train
@@ -170,7 +171,9 @@ def write_model_card(path: Path, manifest: dict) -> None:
         f"{manifest['params'].get('linear_runs', 1)} runs on differently shuffled data) over hashed word 1-2-grams, hashed",
         "character 3-5-grams of each paragraph's opening (word parts carry across languages and inflections), hashed DOM",
         "tokens (tag, class and id tokens of the block and its ancestors) and language-agnostic shape features (length,",
-        "punctuation, capitals, digits, URLs, stopword ratio from jusText's stoplists of 20 languages, sentence shape,",
+        "punctuation, capitals, digits, URLs, stopword ratio from jusText's stoplists of "
+        f"{len(STOPLIST_LANGUAGES) + len(OTHER_SCRIPT_STOPLISTS)} languages, sentence shape with the stops of CJK, Devanagari and Arabic,",
+        "words counted per character in scripts without spaces,",
         "position, link density, how much long link-free text the parent and grandparent hold, sibling blocks, distance",
         f"to the densest container; each cut into up to {manifest['params'].get('shape_bins', 8)} one-hot bins of equal mass for the first stage, a flag into its two values); then a second stage over each paragraph's shape and its own and its neighbours'",
         "first-stage probabilities (previous, next, windows of 3, document mean, running maximum from the start"
