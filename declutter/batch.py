@@ -132,6 +132,11 @@ def _process_chunk(records: list[Record]) -> list[tuple[str, object]]:
     return outcomes
 
 
+def _printable(text: str) -> str:
+    """``text`` with control characters escaped (an id must not end its header line)."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
+
+
 def _failure(record: Record, exc: Exception) -> Failure:
     return Failure(key=record.key, id=record.id, source=record.source, reason=f"{type(exc).__name__}: {exc}")
 
@@ -244,7 +249,7 @@ def run_batch(items: Iterable[Item], options: BatchOptions, total: int | None = 
                 lines.write(value["line"])
             elif tree is None:
                 if options.headers:
-                    lines.write(("\n" if summary.cleaned + summary.empty > 1 else "") + f"==> {value['id']} <==")
+                    lines.write(("\n" if summary.cleaned + summary.empty > 1 else "") + f"==> {_printable(value['id'])} <==")
                 lines.write(value["text"])
         progress.update(len(outcomes))
         return True

@@ -172,7 +172,7 @@ def _several_records(inputs: list[str], stdin_jsonl: bool) -> bool:
     """Whether the inputs can hold more than one record (then text on stdout names each, as head(1) does)."""
     from declutter.records import kind_of
 
-    return len(inputs) > 1 or stdin_jsonl or any(
+    return len(inputs) > 1 or (stdin_jsonl and "-" in inputs) or any(
         raw != "-" and (Path(raw).is_dir() or kind_of(Path(raw)) in ("jsonl", "warc")) for raw in inputs
     )
 

@@ -88,6 +88,7 @@ class FeatureSettings:
 
 _DIGIT_BIT, _UPPER_BIT, _LETTER_BIT, _PUNCT_BIT, _WORD_BIT = 1, 2, 4, 8, 16
 _UNSPACED_BITS = {32 << i: per_word for i, per_word in enumerate(UNSPACED_SCRIPTS.values())}  # one per script
+assert max(_UNSPACED_BITS) < 256, "the character classes are uint8: room for three scripts without spaces"
 _UNSPACED_MASK = sum(_UNSPACED_BITS)
 
 
@@ -175,7 +176,7 @@ def _text_shape(texts: list[str]) -> np.ndarray:
 
 
 def _stopword_counts(texts: list[str], stop: frozenset[str]) -> np.ndarray:
-    """Per text, how many of its lower-cased ``\\w+`` words are stopwords: one regular-expression
+    """Per text, how many of its lower-cased ``_WORD`` words are stopwords: one regular-expression
     pass over all texts joined by NUL separators, which it returns as tokens of their own."""
     if any("\x00" in t for t in texts):  # a NUL inside a text would split it: count text by text
         return np.array([sum(map(stop.__contains__, _WORD.findall(t.lower()))) for t in texts], dtype=np.float64)

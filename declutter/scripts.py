@@ -18,25 +18,30 @@ UNSPACED_SCRIPTS = {
 BIDI_MARKS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
 _UNSPACED = {re.compile(f"[{chars}]"): per_word for chars, per_word in UNSPACED_SCRIPTS.items()}
 _ANY_UNSPACED = re.compile(f"[{''.join(UNSPACED_SCRIPTS)}]")
-_WORD = re.compile(r"\w+")
 
 
 def word_count(text: str) -> int:
-    """Whitespace-separated tokens of ``text``, and in scripts written without spaces a rough
-    count from their characters (a whole Chinese paragraph is not one word)."""
+    """Whitespace-separated tokens of ``text``; in a text with characters of a script written
+    without spaces, a rough count from those characters plus its other words (runs of word
+    characters and marks: a whole Chinese paragraph is not one word)."""
     if text.isascii() or not _ANY_UNSPACED.search(text):
         return len(text.split())
     words = 0
     for script, characters_per_word in _UNSPACED.items():
         text, found = script.subn(" ", text)
         words += -(-found // characters_per_word)
-    return words + len(_WORD.findall(text))  # digits or Latin words among them
+    return words + len(_word().findall(text))  # digits or Latin words among them
 
 
 def is_combining_mark(character: str) -> bool:
     """Unicode categories Mn, Mc, Me: Devanagari and Thai vowel signs, Arabic and Hebrew vowel
     points, decomposed accents; part of the word they sit on, though ``\\w`` does not match them."""
     return unicodedata.category(character) in ("Mn", "Mc", "Me")
+
+
+@lru_cache(maxsize=1)
+def _word() -> re.Pattern:
+    return re.compile(f"[\\w{combining_marks()}]+")
 
 
 @lru_cache(maxsize=1)

@@ -92,6 +92,7 @@ NASTY = {
     "latin-1 declaring utf-8": '<html><head><meta charset="utf-8"></head><body><p>Le caf\xe9 de la gare a rouvert apr\xe8s trois ans de travaux.</p></body></html>'.encode("latin-1"),
     "nul bytes": b"First paragraph of the report.\x00\nSecond \x00paragraph.",
     "deep nesting": ("<div>" * 100_000 + "<p>Deep text survives.</p>" + "</div>" * 100_000).encode(),
+    "unclosed inline tags": ("<html><body><p>Old pages leave " + "<font>tags open " * 100_000 + "</p></body></html>").encode(),
     "empty": b"",
     "whitespace only": b" \n\t\n   \r\n",
     "only markup": b"<html><head><script>var a = '<p>not text</p>';</script></head><body></body></html>",
@@ -111,7 +112,7 @@ def test_nasty_documents(cleaner, name):
         assert not isinstance(result, Exception), result
         texts = " ".join(p.text for p in result)
         expected = {"cp1251 russian": "Правительство", "shift-jis": "政府は月曜日", "latin-1 declaring utf-8": "café",
-                    "deep nesting": "Deep text survives.", "nul bytes": "First paragraph", "unclosed everything": "Unclosed paragraph text"}
+                    "deep nesting": "Deep text survives.", "unclosed inline tags": "Old pages leave tags open tags open", "nul bytes": "First paragraph", "unclosed everything": "Unclosed paragraph text"}
         if name in expected:
             assert expected[name] in texts
 

@@ -96,6 +96,20 @@ def test_word_tags_inline_media_fallbacks_and_invisible_characters():
     assert [b.text for b in segment_html(too_deep)] == ["Shares of Acme Water Corp rose four percent.", "Das Bundesumweltministerium teilte mit."]
 
 
+def test_line_breaks_and_ruby_in_both_parsers():
+    """A <br> is a space and two make a paragraph break, in the lxml path and in the fallback for
+    markup too deep for lxml; furigana (<rt>) is no text; a source line break between CJK
+    characters is no space, but a <br> there stays one."""
+    page = (
+        "<p>line one<br>line two</p><p>first<br><br>second</p>"
+        "<p><ruby><rb>東京</rb><rp>(</rp><rt>とうきょう</rt><rp>)</rp></ruby>の図書館が\n開館した。</p>"
+        "<p>第一行<br>\n第二行</p>"
+    )
+    expected = ["line one line two", "first", "second", "東京の図書館が開館した。", "第一行 第二行"]
+    assert [b.text for b in segment_html(page)] == expected
+    assert [b.text for b in segment_html("<div>" * 100_000 + page + "</div>" * 100_000)] == expected
+
+
 def test_text_after_a_nested_block_is_a_block_of_its_own_in_document_order():
     html = (
         "<html><body><div class='story'>The first paragraph.<br><br>The second paragraph."

@@ -24,14 +24,15 @@ from declutter.paragraph import DomEvidence, Paragraph
 JUNK_TAGS = (
     "head", "script", "style", "noscript", "template", "svg", "math", "iframe", "object",
     "embed", "canvas", "select", "datalist", "video", "audio",  # their text is a fallback no browser shows
-    "rt", "rp",  # a ruby annotation (furigana: the reading of the characters it sits on), not more text
+    "rt", "rp", "rtc",  # a ruby annotation (furigana: the reading of the characters it sits on), not more text
 )
 INLINE_TAGS = (
     "a", "abbr", "b", "bdi", "bdo", "big", "button", "cite", "code", "data", "del", "dfn", "em",
     "font", "i", "img", "input", "ins", "kbd", "label", "mark", "nobr", "q", "s", "samp", "small",
     "span", "strike", "strong", "sub", "sup", "time", "tt", "u", "var", "wbr", "br", "acronym",
-    "ruby",
+    "ruby", "rb",
 )
+_INLINE = frozenset(INLINE_TAGS)
 BOILERPLATE_REGION_TAGS = frozenset({"nav", "header", "footer", "aside", "form", "menu"})
 BOILERPLATE_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "search", "menu"})
 _MAY_HIDE = etree.XPath("descendant-or-self::*[@hidden or @aria-hidden or @style]")
@@ -112,25 +113,30 @@ def read_fragment_as_text(paragraphs: list[Paragraph]) -> list[Paragraph]:
 def _fallback_paragraphs(data: str | bytes) -> list[Paragraph]:
     """Markup lxml cannot hold (nesting past its depth limit): BeautifulSoup's lenient parser
     recovers the text, a paragraph per block-level element (the text of inline ones stays in
-    its sentence), without DOM evidence."""
+    its sentence; ``<br>`` is a space, two or more a paragraph break, as in the lxml path),
+    without DOM evidence."""
     from bs4 import BeautifulSoup, CData, NavigableString
 
     soup = BeautifulSoup(data, "html.parser")
     for junk in soup(list(JUNK_TAGS)):
         junk.decompose()
-    pieces: list[list[str]] = []
-    current = None  # the block-level element the text so far belongs to
+    pieces: list[list[str]] = [[]]
+    current = soup  # the block-level element the text so far belongs to
+    block_of = {id(soup): soup}  # every element's block: itself, or its parent's for an inline one (parents come first)
     for node in soup.descendants:
-        if type(node) not in (NavigableString, CData):  # tags, comments, doctypes
-            continue
-        block = node.parent
-        while block.parent is not None and (block.name in INLINE_TAGS or ":" in block.name):  # Word's <o:p> is inline
-            block = block.parent
-        if block is not current:
-            pieces.append([])
-            current = block
-        pieces[-1].append(str(node))
-    lines = (" ".join(_without_invisible("".join(piece)).split()) for piece in pieces)
+        if type(node) in (NavigableString, CData):
+            block = block_of[id(node.parent)]
+            if block is not current:
+                pieces.append([])
+                current = block
+            pieces[-1].append(str(node))
+        elif getattr(node, "name", None) is not None:  # an element (comments and doctypes have no name)
+            inline = node.name in _INLINE or ":" in node.name  # Word's <o:p> is inline too
+            block_of[id(node)] = block_of[id(node.parent)] if inline else node
+            if node.name == "br":
+                pieces[-1].append(_BREAK)
+    paragraphs = (part for piece in pieces for part in _PARAGRAPH_BREAK.split(_WIDE_LINE_BREAK.sub("", "".join(piece))))
+    lines = (" ".join(_without_invisible(part.replace(_BREAK, " ")).split()) for part in paragraphs)
     return [Paragraph(text=line, index=i) for i, line in enumerate(line for line in lines if line)]
 
 
@@ -307,14 +313,15 @@ def _walk(root: etree._Element, label_attribute: str | None) -> _Tree:
 
 
 def _block_text(piece: str) -> str:
-    """Whitespace-normalised text of a block piece: breaks become spaces, link markers vanish.
+    """Whitespace-normalised text of a block piece: a source line break between CJK characters
+    vanishes, breaks become spaces, link markers vanish.
     (``str.replace`` per marker costs less than a regular expression over the whole piece.)"""
+    if "\n" in piece and not piece.isascii():  # a source line break between two CJK characters is no space
+        piece = _WIDE_LINE_BREAK.sub("", piece)  # (CSS Text 3), but a <br> or a link's edge between them stays one
     if _BREAK in piece:
         piece = piece.replace(_LINK_OPEN, " ").replace(_LINK_CLOSE, " ").replace(_BREAK, " ")
     elif _LINK_OPEN in piece or _LINK_CLOSE in piece:
         piece = piece.replace(_LINK_OPEN, "").replace(_LINK_CLOSE, "")
-    if "\n" in piece and not piece.isascii():  # a line break in the source between two CJK characters is no space (CSS Text 3)
-        piece = _WIDE_LINE_BREAK.sub("", piece)
     return " ".join(_without_invisible(piece).split())
 
 
