@@ -246,7 +246,7 @@ def test_ctrl_c_leaves_the_jsonl_output_unfinished_and_resume_keys_on_declutter_
     """An interrupted run must not leave a complete-looking output under the final name; records
     that carry a "key" field of their own must not confuse --resume (it once read theirs, not
     declutter's, and wrote every record again)."""
-    data = write_jsonl(tmp_path / "c.jsonl", 2000, seed=5)
+    data = write_jsonl(tmp_path / "c.jsonl", 5000, seed=5)  # 2,000 once finished before a starved poller saw 100 KB
     records = [json.loads(line) for line in data.read_text().splitlines()]
     data.write_text("".join(json.dumps({**r, "key": f"crawl-{i}"}) + "\n" for i, r in enumerate(records)))
     reference = tmp_path / "reference.jsonl"

@@ -38,3 +38,17 @@ def test_a_long_story_as_a_bare_fragment_keeps_its_end(cleaner):
 def test_a_whole_page_is_read_as_html(cleaner, seed_page):
     tagged = cleaner.tag(seed_page)
     assert (tagged.format, tagged.read_as) == ("html", "html") and all(p.dom is not None for p in tagged)
+
+
+def test_a_page_whose_menu_is_only_divs_and_links_is_a_page_and_a_story_ending_in_links_a_fragment(seed_text):
+    """Old portals mark nothing: a menu of links in a <div class="top"> before the story makes the
+    document a page (read with its DOM evidence); a feed item's "Read more" links after the story
+    leave it a fragment."""
+    from declutter.segment import is_fragment, segment_html
+
+    story = _paragraphs_as("p", [line for line in seed_text.split("\n") if line.strip()])
+    menu = "<div class='top'><ul>" + "".join(f"<li><a href='/{s}'>{s}</a></li>" for s in ("News", "Sport", "Business", "Culture")) + "</ul></div>"
+    links = "<p>Read more:</p><ul>" + "".join(f"<li><a href='/{n}'>Earlier story {n}</a></li>" for n in range(4)) + "</ul>"
+    assert not is_fragment(segment_html(f"<html><body>{menu}<div class='c'>{story}</div></body></html>"))
+    assert is_fragment(segment_html(f"<div class='c'>{story}{links}</div>"))
+    assert is_fragment(segment_html(f"<html><body><div class='c'>{story}</div></body></html>"))

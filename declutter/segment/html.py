@@ -59,6 +59,7 @@ _FURNITURE_WORD = re.compile(  # in a block's DOM tokens; "entry-header", "post-
     rf"\b[as]_(?:{_FURNITURE_WORDS})\b|(?<![as]_entry )(?<![as]_post )(?<![as]_article )\b[as]_(?:header|footer)\b"
 )
 _LONG_BLOCK_CHARS = 80
+_MENU_BLOCKS = 3
 _MAX_ANCESTOR_TOKENS = 400
 _LOCAL = threading.local()  # lxml parsers must not be shared between threads
 
@@ -93,11 +94,26 @@ def is_fragment(paragraphs: list[Paragraph]) -> bool:
     """HTML blocks that are a piece of a page, not a whole one — an article body from a feed, an
     extractor or a CMS export: none sits in page furniture outside an ``<article>``, whether
     marked by tag or role (nav, header, footer, aside, form) or, on pages without them, by class
-    or id ("menu", "site-header")."""
+    or id ("menu", "site-header"), and they do not open with a menu (:func:`_opens_with_a_menu`)."""
     return bool(paragraphs) and all(
         p.dom is not None and (p.dom.in_article or not (p.dom.in_boilerplate_region or _FURNITURE_WORD.search(p.dom.tokens)))
         for p in paragraphs
-    )
+    ) and not _opens_with_a_menu(paragraphs)
+
+
+def _opens_with_a_menu(paragraphs: list[Paragraph]) -> bool:
+    """``_MENU_BLOCKS`` short link-only blocks in a row outside an ``<article>``, before the first
+    long block: the menu of a page whose markup does not name it (``<div class="top">``). A
+    feed's or an export's link lists ("Read more: …") come after its story."""
+    run = 0
+    for p in paragraphs:
+        if len(p.text) >= _LONG_BLOCK_CHARS:
+            return False
+        short_links = p.dom is not None and not p.dom.in_article and p.dom.link_density >= 0.9 and len(p.text.split()) <= 5
+        run = run + 1 if short_links else 0
+        if run >= _MENU_BLOCKS:
+            return True
+    return False
 
 
 def read_fragment_as_text(paragraphs: list[Paragraph]) -> list[Paragraph]:
