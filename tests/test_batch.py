@@ -140,7 +140,10 @@ def test_fail_fast_stops_at_the_first_failure_and_counts_what_it_handled(tmp_pat
 
 
 def _kill_midway(args, part: Path, min_bytes: int, how: int = signal.SIGKILL) -> None:
-    process = subprocess.Popen([sys.executable, "-m", "declutter", "clean", *map(str, args)], stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(  # SIGINT as a terminal sends it, even where the test runs in the background (which ignores it)
+        [sys.executable, "-m", "declutter", "clean", *map(str, args)], stderr=subprocess.DEVNULL,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     deadline = time.time() + 120
     while time.time() < deadline and process.poll() is None:
         if part.exists() and (part.stat().st_size if part.is_file() else sum(1 for _ in part.rglob("*.txt"))) >= min_bytes:
@@ -246,7 +249,7 @@ def test_ctrl_c_leaves_the_jsonl_output_unfinished_and_resume_keys_on_declutter_
     """An interrupted run must not leave a complete-looking output under the final name; records
     that carry a "key" field of their own must not confuse --resume (it once read theirs, not
     declutter's, and wrote every record again)."""
-    data = write_jsonl(tmp_path / "c.jsonl", 5000, seed=5)  # 2,000 once finished before a starved poller saw 100 KB
+    data = write_jsonl(tmp_path / "c.jsonl", 2000, seed=5)
     records = [json.loads(line) for line in data.read_text().splitlines()]
     data.write_text("".join(json.dumps({**r, "key": f"crawl-{i}"}) + "\n" for i, r in enumerate(records)))
     reference = tmp_path / "reference.jsonl"
@@ -355,3 +358,7 @@ def test_several_documents_on_stdout_are_each_named_as_head_names_files(tmp_path
     assert run("seed.txt", cwd=tmp_path, check_rc=0).stdout.decode() == expected + "\n"
     as_json = run("seed.txt", "page.html", "--output-format", "json", cwd=tmp_path, check_rc=0).stdout.decode().splitlines()
     assert [json.loads(line)["text"] for line in as_json] == [expected, expected]  # JSON lines name their source already
+    records = [{"id": "one\n==> forged <==", "text": seed_text}, {"id": "two", "text": seed_text}]
+    (tmp_path / "r.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    headers = [line for line in run("r.jsonl", cwd=tmp_path, check_rc=0).stdout.decode().splitlines() if line.startswith("==>")]
+    assert headers == ["==> one\\n==> forged <== <==", "==> two <=="]  # an id cannot start a line of its own
