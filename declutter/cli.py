@@ -206,7 +206,7 @@ TAG_VIEWS = ("table", "labels", "json")
 @click.option("--format", "input_format", type=click.Choice([*FORMATS.choices, *TAG_VIEWS]), default="auto", show_default=True,
               help="Input kind; auto tells HTML from text. table, labels or json instead choose the output, as --output-format does.")
 @click.option("--output-format", "--as", "view", type=click.Choice(TAG_VIEWS), default=None, help="table (the default): for reading; labels: the training format pre-filled by the model, to correct and train on; json: every paragraph with its decision.")
-@click.option("--width", type=int, default=80, show_default=True, help="Characters of text shown per paragraph in the table.")
+@click.option("--width", type=click.IntRange(2), default=80, show_default=True, help="Terminal columns of text shown per paragraph in the table (a CJK character takes two).")
 @threshold_option
 @model_options
 def tag(file, input_format, view, width, threshold, model_path, trust_model):
@@ -239,9 +239,24 @@ def tag(file, input_format, view, width, threshold, model_path, trust_model):
         return
     click.echo(f"{'#':>4}  {'keep':<4}  {'label':<12} {'prob':>5}  text")
     for p in tagged:
-        text = " ".join(p.text.split())  # one row per paragraph, whatever line breaks it holds
-        text = text if len(text) <= width else text[: width - 1] + "…"
+        text = _clip(" ".join(p.text.split()), width)  # one row per paragraph, whatever line breaks it holds
         click.echo(f"{p.index:>4}  {'yes' if p.kept else 'no':<4}  {p.label:<12} {p.probability:>5.2f}  {text}")
+
+
+def _clip(text: str, columns: int) -> str:
+    """``text`` cut to fit ``columns`` terminal columns, with "…" where it was cut; wide and
+    fullwidth characters (CJK) take two columns."""
+    from unicodedata import east_asian_width
+
+    widths = [2 if east_asian_width(c) in ("W", "F") else 1 for c in text[: columns + 1]]
+    if len(text) <= columns + 1 and sum(widths) <= columns:
+        return text
+    used = 0
+    for i, width in enumerate(widths):
+        if used + width > columns - 1:  # room for the ellipsis
+            return text[:i] + "…"
+        used += width
+    return text[: len(widths)] + "…"
 
 
 @main.command()

@@ -29,3 +29,18 @@ def test_the_page_gives_exactly_its_story_and_the_text_keeps_all_of_it(cleaner, 
     kept = _lines(text.text)
     assert [line for line in kept if line in story] == story  # every story line, in order
     assert set(_lines((FIXTURES / f"{language}.txt").read_text(encoding="utf-8"))) >= set(kept)  # nothing altered
+
+
+def test_the_tag_table_fits_its_width_in_terminal_columns():
+    """A CJK character takes two columns: cutting by characters made Chinese rows twice too wide."""
+    from unicodedata import east_asian_width
+
+    from click.testing import CliRunner
+
+    from declutter.cli import main
+
+    result = CliRunner().invoke(main, ["tag", str(FIXTURES / "zh.html"), "--width", "30"])
+    assert result.exit_code == 0, result.output
+    texts = [line[len("   #  keep  label         prob  "):] for line in result.output.splitlines()[1:]]
+    columns = [sum(2 if east_asian_width(c) in ("W", "F") else 1 for c in text) for text in texts]
+    assert max(columns) <= 30 and any(text.endswith("…") for text in texts) and len(texts) > 20
