@@ -151,8 +151,7 @@ def _fallback_paragraphs(data: str | bytes) -> list[Paragraph]:
             block_of[id(node)] = block_of[id(node.parent)] if inline else node
             if node.name == "br":
                 pieces[-1].append(_BREAK)
-    paragraphs = (part for piece in pieces for part in _PARAGRAPH_BREAK.split(_WIDE_LINE_BREAK.sub("", "".join(piece))))
-    lines = (" ".join(_without_invisible(part.replace(_BREAK, " ")).split()) for part in paragraphs)
+    lines = (_block_text(part) for piece in pieces for part in _PARAGRAPH_BREAK.split("".join(piece)))  # as the lxml path's blocks
     return [Paragraph(text=line, index=i) for i, line in enumerate(line for line in lines if line)]
 
 
