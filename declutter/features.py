@@ -19,7 +19,7 @@ from sklearn.utils import murmurhash3_32
 from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
 
 from declutter.paragraph import DomEvidence, Paragraph
-from declutter.scripts import BIDI_MARKS, UNSPACED_SCRIPTS, combining_marks, is_combining_mark
+from declutter.scripts import BIDI_MARKS, UNSPACED_SCRIPTS, WORD, WORD_CLASS, is_combining_mark
 
 #: jusText's stoplists for these languages make up the stopword set (a language-agnostic
 #: "is this running prose" signal); more languages blur it, fewer miss scraped corpora.
@@ -42,9 +42,8 @@ SHAPE_FEATURES = (
 )
 
 
-_MARKS = combining_marks()
-_WORD = re.compile(rf"[\w{_MARKS}]+")  # a word's letters and the marks on them
-_WORD_OR_NUL = re.compile(rf"[\w{_MARKS}]+|\x00")
+_WORD = WORD  # a word's letters and the marks on them
+_WORD_OR_NUL = re.compile(f"{WORD_CLASS}+|\x00")
 _URL_OR_EMAIL = re.compile(r"https?://|www\.|\S@\S|\.(?:com|org|net)\b", re.IGNORECASE)
 _CLOSERS = "\"'”’»)\\]」』" + BIDI_MARKS  # may follow a sentence's last stop
 #: a Latin stop ends a sentence before a space ("3.5", "e.g" do not); CJK, Devanagari, Arabic
@@ -362,7 +361,7 @@ class WordNgramHasher:
     per paragraph (2.5 → 1.3 ms per HTML page). The columns differ from scikit-learn's, so a
     model keeps the hashing it was trained with (``FeatureSettings.word_hashing``)."""
 
-    _TOKEN = re.compile(rf"[\w{_MARKS}]{{2,}}")  # runs of two or more word characters (scikit-learn's \\b\\w\\w+\\b), marks included
+    _TOKEN = re.compile(WORD_CLASS + "{2,}")  # runs of two or more word characters (scikit-learn's \\b\\w\\w+\\b), marks included
     _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
     _MIX = np.uint64(0xBF58476D1CE4E5B9)
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 
 #: Scripts written without spaces between words (ranges for a regular-expression class), and
 #: about how many characters a word of each has: Chinese words average under two characters;
 #: Thai ones, with their vowel and tone marks, about four.
+HAN_AND_KANA = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 UNSPACED_SCRIPTS = {
-    "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff": 2,  # kana and Han
+    HAN_AND_KANA: 2,
     "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff": 4,  # Thai, Lao, Myanmar, Khmer
 }
 #: Invisible controls of writing direction (and the byte-order mark) that may end a line of
@@ -30,7 +30,7 @@ def word_count(text: str) -> int:
     for script, characters_per_word in _UNSPACED.items():
         text, found = script.subn(" ", text)
         words += -(-found // characters_per_word)
-    return words + len(_word().findall(text))  # digits or Latin words among them
+    return words + len(WORD.findall(text))  # digits or Latin words among them
 
 
 def is_combining_mark(character: str) -> bool:
@@ -39,13 +39,7 @@ def is_combining_mark(character: str) -> bool:
     return unicodedata.category(character) in ("Mn", "Mc", "Me")
 
 
-@lru_cache(maxsize=1)
-def _word() -> re.Pattern:
-    return re.compile(f"[\\w{combining_marks()}]+")
-
-
-@lru_cache(maxsize=1)
-def combining_marks() -> str:
+def _combining_marks() -> str:
     """The BMP's combining marks as ranges for a regular-expression class."""
     marks = [cp for cp in range(0x300, 0x10000) if is_combining_mark(chr(cp))]
     ranges, start = [], marks[0]
@@ -54,3 +48,8 @@ def combining_marks() -> str:
             ranges.append(f"\\u{start:04x}-\\u{previous:04x}" if previous > start else f"\\u{start:04x}")
             start = cp
     return "".join(ranges)
+
+
+#: A word character: what ``\\w`` matches, and the combining marks on it (a class, to repeat).
+WORD_CLASS = f"[\\w{_combining_marks()}]"
+WORD = re.compile(WORD_CLASS + "+")

@@ -20,6 +20,7 @@ from typing import NamedTuple, Sequence
 from lxml import etree
 
 from declutter.paragraph import DomEvidence, Paragraph
+from declutter.scripts import HAN_AND_KANA
 
 JUNK_TAGS = (
     "head", "script", "style", "noscript", "template", "svg", "math", "iframe", "object",
@@ -49,7 +50,7 @@ _HIDDEN_FURNITURE = re.compile(  # in a hidden element's own class and id: furni
 _TEXT = etree.XPath("string()")
 _NAMESPACED = etree.XPath("//*[contains(name(), ':')]")  # Word's <o:p>, <st1:City>: inline, inside sentences
 _INVISIBLE = ("\u00ad", "\u200b")  # soft hyphen, zero-width space
-_WIDE = "\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"  # Han, kana, CJK and fullwidth punctuation
+_WIDE = "\u3000-\u303f" + HAN_AND_KANA + "\uff00-\uffef"  # CJK punctuation, Han and kana, fullwidth forms
 _WIDE_LINE_BREAK = re.compile(f"(?<=[{_WIDE}])[ \t\r]*\n\\s*(?=[{_WIDE}])")
 _LINK_OPEN, _LINK_CLOSE, _BREAK = "\ue000", "\ue001", "\ue002"  # private-use markers
 _PARAGRAPH_BREAK = re.compile("\ue002(?:\\s*\ue002)+")
