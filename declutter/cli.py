@@ -249,14 +249,13 @@ def _clip(text: str, columns: int) -> str:
     from unicodedata import east_asian_width
 
     widths = [2 if east_asian_width(c) in ("W", "F") else 1 for c in text[: columns + 1]]
-    if len(text) <= columns + 1 and sum(widths) <= columns:
+    if sum(widths) <= columns:  # then all of text is in widths
         return text
-    used = 0
-    for i, width in enumerate(widths):
-        if used + width > columns - 1:  # room for the ellipsis
-            return text[:i] + "…"
-        used += width
-    return text[: len(widths)] + "…"
+    room, cut = columns - 1, 0  # the ellipsis takes one column
+    while widths[cut] <= room:  # stops inside widths: they add up to more than columns
+        room -= widths[cut]
+        cut += 1
+    return text[:cut] + "…"
 
 
 @main.command()
