@@ -48,7 +48,7 @@ _URL_OR_EMAIL = re.compile(r"https?://|www\.|\S@\S|\.(?:com|org|net)\b", re.IGNO
 _CLOSERS = "\"'”’»)\\]」』" + BIDI_MARKS  # may follow a sentence's last stop
 #: a Latin stop ends a sentence before a space ("3.5", "e.g" do not); CJK, Devanagari, Arabic
 #: and Urdu stops and the Greek question mark end one wherever they are
-_SENTENCE_END = re.compile(f"[.!?…][{_CLOSERS}]*(?:\\s|$)|[。！？।॥؟۔\u037e][{_CLOSERS}]*")
+_SENTENCE_END = re.compile(f"[.!?…][{_CLOSERS}]*(?:\\s|$)|[。！？।॥؟۔\u037e]+[{_CLOSERS}]*")
 
 _SEPARATOR = re.compile(r"\s[|·•/»>]\s|^[•·\-–—*►▶]\s")
 _INNER_SEPARATORS, _LEADING_SEPARATORS = "|·•/»>", "•·-–—*►▶"  # the characters _SEPARATOR needs
@@ -67,7 +67,10 @@ def stopwords() -> frozenset[str]:
         words.update(justext.get_stoplist(language))
     for language in OTHER_SCRIPT_STOPLISTS:
         words.update(w for w in justext.get_stoplist(language) if not any("a" <= c <= "z" for c in w.lower()))
-    return frozenset(w.lower() for w in words)
+    # jusText splits at spaces, so its lists hold "oli," and "helsingissä."; text is split into
+    # _WORD words here, so an entry counts as its one word (one of several words never matches)
+    tokens = (_WORD.findall(w.lower()) for w in words)
+    return frozenset(found[0] for found in tokens if len(found) == 1)
 
 
 @dataclass(frozen=True)

@@ -157,3 +157,20 @@ def test_a_page_keeps_its_dom_evidence_and_a_fragment_is_read_as_text():
         assert all(b.dom is not None for b in blocks)  # segmentation itself always gives the evidence
         as_read = read_fragment_as_text(blocks)
         assert [p.text for p in as_read] == [b.text for b in blocks] and all(p.dom is None for p in as_read)
+
+
+def test_custom_elements_inside_sentences_are_inline_in_both_parsers():
+    """A custom element in running text (a ticker, a link component) stays inside its sentence,
+    as a browser shows it; one standing alone, or holding blocks, stays a block of its own."""
+    page = (
+        "<p>Shares of Apple (<fin-streamer data-symbol='AAPL'>AAPL</fin-streamer>) rose 2% on Tuesday.</p>"
+        "<p>A <ext-link href='/s'>large, older study</ext-link> <b>of</b> <x-a><i>200,000</i></x-a> people found it.</p>"
+        "<div><x-title>Title here</x-title><x-sub>Subtitle there</x-sub></div>"
+        "<div>Before <gu-island><p>A paragraph of its own.</p></gu-island></div>"
+    )
+    expected = [
+        "Shares of Apple (AAPL) rose 2% on Tuesday.", "A large, older study of 200,000 people found it.",
+        "Title here", "Subtitle there", "Before", "A paragraph of its own.",
+    ]
+    assert [b.text for b in segment_html(page)] == expected
+    assert [b.text for b in segment_html("<div>" * 100_000 + page + "</div>" * 100_000)] == expected

@@ -49,6 +49,7 @@ _HIDDEN_FURNITURE = re.compile(  # in a hidden element's own class and id: furni
 )
 _TEXT = etree.XPath("string()")
 _NAMESPACED = etree.XPath("//*[contains(name(), ':')]")  # Word's <o:p>, <st1:City>: inline, inside sentences
+_CUSTOM = etree.XPath("//*[contains(name(), '-')]")  # custom elements: <fin-streamer>, <gu-island>, <mdn-dropdown>
 _INVISIBLE = ("\u00ad", "\u200b")  # soft hyphen, zero-width space
 _WIDE = "\u3000-\u303f" + HAN_AND_KANA + "\uff00-\uffef"  # CJK punctuation, Han and kana, fullwidth forms
 _WIDE_LINE_BREAK = re.compile(f"(?<=[{_WIDE}])[ \t\r]*\n\\s*(?=[{_WIDE}])")
@@ -148,12 +149,31 @@ def _fallback_paragraphs(data: str | bytes) -> list[Paragraph]:
                 current = block
             pieces[-1].append(str(node))
         elif getattr(node, "name", None) is not None:  # an element (comments and doctypes have no name)
-            inline = node.name in _INLINE or ":" in node.name  # Word's <o:p> is inline too
+            inline = node.name in _INLINE or ":" in node.name or ("-" in node.name and _custom_inline_in_soup(node))  # Word's <o:p> is inline too
             block_of[id(node)] = block_of[id(node.parent)] if inline else node
             if node.name == "br":
                 pieces[-1].append(_BREAK)
     lines = (_block_text(part) for piece in pieces for part in _PARAGRAPH_BREAK.split("".join(piece)))  # as the lxml path's blocks
     return [Paragraph(text=line, index=i) for i, line in enumerate(line for line in lines if line)]
+
+
+def _custom_inline_in_soup(element) -> bool:
+    """:func:`_inline_custom_elements`' rule for a custom element of the BeautifulSoup fallback:
+    the nearest sibling on either side that is not blank is text, or inline markup with text."""
+    from bs4 import CData, NavigableString, Tag
+
+    def touches_words(siblings) -> bool:
+        for sibling in siblings:
+            if type(sibling) in (NavigableString, CData):
+                if not sibling.isspace():
+                    return True
+            elif isinstance(sibling, Tag):
+                return sibling.name in _INLINE and _has_words(sibling.get_text())
+        return False
+
+    if not (touches_words(element.previous_siblings) or touches_words(element.next_siblings)):
+        return False
+    return all(d.name in _INLINE for d in element.descendants if isinstance(d, Tag))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -165,6 +185,7 @@ def _class_tokens(value: str) -> str:
 def _prepare(root: etree._Element) -> None:
     """Drop invisible content and merge inline markup into its block, marking links and breaks."""
     etree.strip_elements(root, *JUNK_TAGS, etree.Comment, with_tail=False)
+    _inline_custom_elements(root)
     hidden = _hidden(root)
     if hidden:
         total = len(_TEXT(root))
@@ -177,6 +198,30 @@ def _prepare(root: etree._Element) -> None:
     for br in root.iter("br"):
         br.tail = _BREAK + (br.tail or "")
     etree.strip_tags(root, *INLINE_TAGS, *{element.tag for element in _NAMESPACED(root)})
+
+
+def _inline_custom_elements(root: etree._Element) -> None:
+    """Make a custom element that sits inside running text and holds only inline markup inline
+    (``Shares of Apple (<fin-streamer>AAPL</fin-streamer>) rose``), as a browser shows it; one
+    without text beside it stays a block, as its stylesheet most likely makes it. Innermost
+    first, so a custom element inside another counts as inline markup there."""
+    for element in reversed(_CUSTOM(root)):
+        if _beside_text(element) and all(d.tag in _INLINE for d in element.iterdescendants()):
+            element.tag = "span"
+
+
+def _beside_text(element: etree._Element) -> bool:
+    """Whether words touch ``element`` in its parent: the nearest thing on either side that is
+    not blank is text, or inline markup with text."""
+    previous, following = element.getprevious(), element.getnext()
+    before = previous.tail if previous is not None else element.getparent().text
+    if _has_words(before) or _has_words(element.tail):
+        return True
+    return any(sibling is not None and sibling.tag in _INLINE and _has_words(_TEXT(sibling)) for sibling in (previous, following))
+
+
+def _has_words(text: str | None) -> bool:
+    return bool(text) and not text.isspace()
 
 
 def _is_page_a_script_shows(element: etree._Element, total: int) -> bool:
