@@ -48,8 +48,6 @@ _HIDDEN_FURNITURE = re.compile(  # in a hidden element's own class and id: furni
     rf"\b(?:{_FURNITURE_WORDS}|submenu|megamenu|header|footer|modal|dialog|popup|overlay|drawer|cookie|cookies|consent|cmp|gdpr)\b"
 )
 _TEXT = etree.XPath("string()")
-_NAMESPACED = etree.XPath("//*[contains(name(), ':')]")  # Word's <o:p>, <st1:City>: inline, inside sentences
-_CUSTOM = etree.XPath("//*[contains(name(), '-')]")  # custom elements: <fin-streamer>, <gu-island>, <mdn-dropdown>
 _INVISIBLE = ("\u00ad", "\u200b")  # soft hyphen, zero-width space
 _WIDE = "\u3000-\u303f" + HAN_AND_KANA + "\uff00-\uffef"  # CJK punctuation, Han and kana, fullwidth forms
 _WIDE_LINE_BREAK = re.compile(f"(?<=[{_WIDE}])[ \t\r]*\n\\s*(?=[{_WIDE}])")
@@ -185,7 +183,14 @@ def _class_tokens(value: str) -> str:
 def _prepare(root: etree._Element) -> None:
     """Drop invisible content and merge inline markup into its block, marking links and breaks."""
     etree.strip_elements(root, *JUNK_TAGS, etree.Comment, with_tail=False)
-    _inline_custom_elements(root)
+    namespaced: set[str] = set()  # Word's <o:p>, <st1:City>: inline, inside sentences
+    custom: list[etree._Element] = []  # <fin-streamer>, <gu-island>, <mdn-dropdown>
+    for element in root.iter(etree.Element):  # one pass in Python costs less than an XPath per kind
+        if ":" in element.tag:
+            namespaced.add(element.tag)
+        elif "-" in element.tag:
+            custom.append(element)
+    _inline_custom_elements(custom)
     hidden = _hidden(root)
     if hidden:
         total = len(_TEXT(root))
@@ -197,15 +202,16 @@ def _prepare(root: etree._Element) -> None:
         link.tail = _LINK_CLOSE + (link.tail or "")
     for br in root.iter("br"):
         br.tail = _BREAK + (br.tail or "")
-    etree.strip_tags(root, *INLINE_TAGS, *{element.tag for element in _NAMESPACED(root)})
+    etree.strip_tags(root, *INLINE_TAGS, *namespaced)
 
 
-def _inline_custom_elements(root: etree._Element) -> None:
-    """Make a custom element that sits inside running text and holds only inline markup inline
-    (``Shares of Apple (<fin-streamer>AAPL</fin-streamer>) rose``), as a browser shows it; one
-    without text beside it stays a block, as its stylesheet most likely makes it. Innermost
-    first, so a custom element inside another counts as inline markup there."""
-    for element in reversed(_CUSTOM(root)):
+def _inline_custom_elements(custom: list[etree._Element]) -> None:
+    """Make inline each custom element (``custom``, in document order) that sits inside running
+    text and holds only inline markup (``Shares of Apple (<fin-streamer>AAPL</fin-streamer>)
+    rose``), as a browser shows it; one without text beside it stays a block, as its stylesheet
+    most likely makes it. Innermost first, so a custom element inside another counts as inline
+    markup there."""
+    for element in reversed(custom):
         if _beside_text(element) and all(d.tag in _INLINE for d in element.iterdescendants()):
             element.tag = "span"
 
