@@ -32,6 +32,16 @@ def test_menu_lines_stay_separate_even_with_blank_lines():
     assert [p.text for p in paragraphs][:3] == ["Home", "World", "Sport"]
 
 
+def test_a_short_heading_block_does_not_make_a_body_of_long_lines_blocks():
+    """A title and a standfirst above a blank line, then one paragraph per line: the two-line
+    block looked hard-wrapped and outvoted the body, which became a single paragraph."""
+    entries = [f"{9 + i // 6:02d}:{i % 6 * 10:02d} Crews cleared the road near exit {i}, and officials said traffic would move again before the next update." for i in range(30)]
+    text = "Live: storm closes the coast road for a second day\nUpdated throughout the day by our staff\n\n" + "\n".join(entries)
+    paragraphs, layout = segment_text(text)
+    assert layout is TextLayout.LINES
+    assert [p.text for p in paragraphs][2:] == entries
+
+
 def test_windows_line_ends():
     paragraphs, _ = segment_text("One line.\r\nTwo line.\r\n")
     assert [p.text for p in paragraphs] == ["One line.", "Two line."]

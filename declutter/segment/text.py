@@ -24,17 +24,18 @@ class TextLayout(str, Enum):
 
 
 def detect_layout(text: str) -> TextLayout:
-    """Blank-line blocks when the text is hard-wrapped prose; otherwise one paragraph per line."""
+    """Blank-line blocks when the text is hard-wrapped prose; otherwise one paragraph per line.
+    The blocks of several lines vote by their number of lines: a two-line heading block does not
+    outvote a body of a hundred one-paragraph lines."""
     blocks = [b for b in _BLANK_LINE.split(text.replace("\r\n", "\n")) if b.strip()]
     multi = [b.strip("\n").split("\n") for b in blocks if "\n" in b.strip("\n")]
     if len(blocks) < 2 or not multi:  # no blank line between paragraphs: one per line
         return TextLayout.LINES
     wrapped = sum(
-        all(len(line) <= _WRAPPED_MAX for line in lines)
-        and all(len(line.strip()) >= _WRAPPED_MIN for line in lines[:-1])
-        for lines in multi
+        len(lines) for lines in multi
+        if all(len(line) <= _WRAPPED_MAX for line in lines) and all(len(line.strip()) >= _WRAPPED_MIN for line in lines[:-1])
     )
-    return TextLayout.BLOCKS if wrapped * 2 >= len(multi) else TextLayout.LINES
+    return TextLayout.BLOCKS if wrapped * 2 >= sum(map(len, multi)) else TextLayout.LINES
 
 
 def segment_text(text: str, layout: TextLayout | None = None) -> tuple[list[Paragraph], TextLayout]:
