@@ -48,7 +48,7 @@ _URL_OR_EMAIL = re.compile(r"https?://|www\.|\S@\S|\.(?:com|org|net)\b", re.IGNO
 _CLOSERS = "\"'”’»)\\]」』" + BIDI_MARKS  # may follow a sentence's last stop
 #: a Latin stop ends a sentence before a space ("3.5", "e.g" do not); CJK, Devanagari, Arabic
 #: and Urdu stops and the Greek question mark end one wherever they are
-_SENTENCE_END = re.compile(f"[.!?…][{_CLOSERS}]*(?:\\s|$)|[。！？।॥؟۔\u037e]+[{_CLOSERS}]*")
+_SENTENCE_END = re.compile(f"[.!?…][{_CLOSERS}]*(?:\\s|$)|[。！？।॥؟۔\u037e][。！？।॥؟۔\u037e!?]*[{_CLOSERS}]*")
 
 _SEPARATOR = re.compile(r"\s[|·•/»>]\s|^[•·\-–—*►▶]\s")
 _INNER_SEPARATORS, _LEADING_SEPARATORS = "|·•/»>", "•·-–—*►▶"  # the characters _SEPARATOR needs

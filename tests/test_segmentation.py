@@ -71,6 +71,17 @@ def test_hidden_elements_and_line_breaks():
     assert texts == ["Visible same paragraph", "First block", "Second block", "tail kept"]
 
 
+def test_screen_reader_only_text_is_hidden_but_a_lookalike_class_is_not():
+    """Text only screen readers get (Bootstrap's sr-only, WordPress's screen-reader-text, ...)
+    is not on the page a reader sees: it put "(opens in a new window)" inside story sentences."""
+    page = """<body><a class="skip-link screen-reader-text" href="#main">Skip to content</a><main id="main">
+    <h2 class="visually-hidden">Story</h2><p>The council published <a href="/r">its report<span class="sr-only">
+    (opens in a new window)</span></a> on Monday.</p><p>Sales rose<span class="visually-hidden-focusable"> Footnote 1</span>
+    in May.</p><p class="not-sr-only">Shown by its class.</p><p class="srx-only visually">Also shown.</p></main></body>"""
+    texts = [b.text for b in segment_html(page)]
+    assert texts == ["The council published its report on Monday.", "Sales rose in May.", "Shown by its class.", "Also shown."]
+
+
 def test_a_hidden_element_holding_most_of_the_page_is_the_page():
     """A body a script reveals, React's streamed <div hidden id="S:0">, the page behind an open
     modal (aria-hidden on its wrapper): dropping them left nothing of the story."""
@@ -170,17 +181,26 @@ def test_a_page_keeps_its_dom_evidence_and_a_fragment_is_read_as_text():
 
 
 def test_custom_elements_inside_sentences_are_inline_in_both_parsers():
-    """A custom element in running text (a ticker, a link component) stays inside its sentence,
-    as a browser shows it; one standing alone, or holding blocks, stays a block of its own."""
+    """A custom element in running text (a ticker, a link component, a date) stays inside its
+    sentence, as a browser shows it; one standing alone, holding blocks, in a row of its kind,
+    or after a finished sentence stays a block of its own."""
     page = (
         "<p>Shares of Apple (<fin-streamer data-symbol='AAPL'>AAPL</fin-streamer>) rose 2% on Tuesday.</p>"
         "<p>A <ext-link href='/s'>large, older study</ext-link> <b>of</b> <x-a><i>200,000</i></x-a> people found it.</p>"
+        "<p>Shares of <x-link><fin-streamer>MSFT</fin-streamer></x-link> fell.</p>"
+        "<p>Updated <relative-time>Mar 8, 2026</relative-time></p><p><user-link>Ana Ruiz</user-link> wrote:</p>"
         "<div><x-title>Title here</x-title><x-sub>Subtitle there</x-sub></div>"
         "<div>Before <gu-island><p>A paragraph of its own.</p></gu-island></div>"
+        "<div><x-card>Story one</x-card><x-card>Story two</x-card><a href='/more'>More stories</a></div>"
+        "<div>The last line of the story.<newsletter-signup><a href='/nl'>Sign up for our newsletter</a></newsletter-signup></div>"
     )
     expected = [
         "Shares of Apple (AAPL) rose 2% on Tuesday.", "A large, older study of 200,000 people found it.",
+        "Shares of MSFT fell.", "Updated Mar 8, 2026", "Ana Ruiz wrote:",
         "Title here", "Subtitle there", "Before", "A paragraph of its own.",
+        "Story one", "Story two", "More stories", "The last line of the story.", "Sign up for our newsletter",
     ]
     assert [b.text for b in segment_html(page)] == expected
     assert [b.text for b in segment_html("<div>" * 100_000 + page + "</div>" * 100_000)] == expected
+    hidden_between = "<div><x-a>Alpha</x-a><span hidden>hidden</span><x-b>Beta</x-b></div><p>The story goes on here.</p>"
+    assert [b.text for b in segment_html(hidden_between)] == ["Alpha", "Beta", "The story goes on here."]  # hidden text is no neighbour

@@ -36,8 +36,13 @@ INLINE_TAGS = (
 _INLINE = frozenset(INLINE_TAGS)
 BOILERPLATE_REGION_TAGS = frozenset({"nav", "header", "footer", "aside", "form", "menu"})
 BOILERPLATE_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "search", "menu"})
-_MAY_HIDE = etree.XPath("descendant-or-self::*[@hidden or @aria-hidden or @style]")
 _HIDING_STYLES = ("display:none", "visibility:hidden")
+#: class names that hide an element from sight and leave it to screen readers (Bootstrap,
+#: WordPress, HTML5 Boilerplate, Drupal): "Skip to content", "(opens in a new window)", "Footnote"
+_SCREEN_READER_ONLY = re.compile(
+    r"(?:^|\s)(?:sr-only|visually-hidden|visually-hidden-focusable|visuallyhidden|u-visually-hidden|screen-reader-text|screen-reader-only"
+    r"|screenreader-only|element-invisible|assistive-text)(?:\s|$)"
+)
 #: A hidden element holding more of the page's text than this share is kept: it is the page a
 #: script will show (a hidden body, React's streamed ``<div hidden id="S:0">``, the page behind an
 #: open modal, marked aria-hidden).
@@ -59,6 +64,8 @@ _FURNITURE_WORD = re.compile(  # in a block's DOM tokens; "entry-header", "post-
     rf"\b[as]_(?:{_FURNITURE_WORDS})\b|(?<![as]_entry )(?<![as]_post )(?<![as]_article )\b[as]_(?:header|footer)\b"
 )
 _LONG_BLOCK_CHARS = 80
+_SHORT_INLINE_WORDS = 4  # a custom element with words on one side only is inline up to this many words of its own
+_SENTENCE_STOPS = (".", "!", "?", ":", "。", "！", "？", "।", "؟")
 _MENU_BLOCKS = 3
 _MAX_ANCESTOR_TOKENS = 400
 _LOCAL = threading.local()  # lxml parsers must not be shared between threads
@@ -131,12 +138,13 @@ def _fallback_paragraphs(data: str | bytes) -> list[Paragraph]:
     recovers the text, a paragraph per block-level element (the text of inline ones stays in
     its sentence; ``<br>`` is a space, two or more a paragraph break, as in the lxml path),
     without DOM evidence."""
-    from bs4 import BeautifulSoup, CData, NavigableString
+    from bs4 import BeautifulSoup, CData, NavigableString, Tag
 
     soup = BeautifulSoup(data, "html.parser")
     for junk in soup(list(JUNK_TAGS)):
         junk.decompose()
     pieces: list[list[str]] = [[]]
+    inline_custom: set[int] = set()
     current = soup  # the block-level element the text so far belongs to
     block_of = {id(soup): soup}  # every element's block: itself, or its parent's for an inline one (parents come first)
     for node in soup.descendants:
@@ -147,7 +155,10 @@ def _fallback_paragraphs(data: str | bytes) -> list[Paragraph]:
                 current = block
             pieces[-1].append(str(node))
         elif getattr(node, "name", None) is not None:  # an element (comments and doctypes have no name)
-            inline = node.name in _INLINE or ":" in node.name or ("-" in node.name and _custom_inline_in_soup(node))  # Word's <o:p> is inline too
+            if "-" in node.name and id(node) not in inline_custom and _custom_inline_in_soup(node):
+                inline_custom.add(id(node))  # and the custom elements inside it, as in the lxml path
+                inline_custom.update(id(d) for d in node.descendants if isinstance(d, Tag) and "-" in d.name)
+            inline = node.name in _INLINE or ":" in node.name or id(node) in inline_custom  # Word's <o:p> is inline too
             block_of[id(node)] = block_of[id(node.parent)] if inline else node
             if node.name == "br":
                 pieces[-1].append(_BREAK)
@@ -156,22 +167,37 @@ def _fallback_paragraphs(data: str | bytes) -> list[Paragraph]:
 
 
 def _custom_inline_in_soup(element) -> bool:
-    """:func:`_inline_custom_elements`' rule for a custom element of the BeautifulSoup fallback:
-    the nearest sibling on either side that is not blank is text, or inline markup with text."""
+    """:func:`_custom_inline`'s rule for a custom element of the BeautifulSoup fallback."""
     from bs4 import CData, NavigableString, Tag
 
-    def touches_words(siblings) -> bool:
+    def side(siblings) -> tuple[bool, str | None]:  # the nearest sibling that is not blank
         for sibling in siblings:
             if type(sibling) in (NavigableString, CData):
-                if not sibling.isspace():
-                    return True
+                if sibling.strip():
+                    return True, str(sibling)
             elif isinstance(sibling, Tag):
-                return sibling.name in _INLINE and _has_words(sibling.get_text())
-        return False
+                return sibling.name in _INLINE and _any_words(strings(sibling)), None
+        return False, None
 
-    if not (touches_words(element.previous_siblings) or touches_words(element.next_siblings)):
-        return False
-    return all(d.name in _INLINE for d in element.descendants if isinstance(d, Tag))
+    def strings(tag):  # its text, lazily: bs4's .strings first walks to the tag's last descendant
+        stack = [iter(tag.contents)]
+        while stack:
+            for node in stack[-1]:
+                if isinstance(node, Tag):
+                    stack.append(iter(node.contents))
+                    break
+                if type(node) in (NavigableString, CData):
+                    yield node
+            else:
+                stack.pop()
+
+    before, before_text = side(element.previous_siblings)
+    after, after_text = side(element.next_siblings)
+    return _inline_by_context(
+        before, after, before_text, after_text,
+        lambda: all(d.name in _INLINE or "-" in d.name for d in element.descendants if isinstance(d, Tag)),
+        lambda: _few_words(strings(element)),
+    )
 
 
 @lru_cache(maxsize=1 << 16)
@@ -185,18 +211,29 @@ def _prepare(root: etree._Element) -> None:
     etree.strip_elements(root, *JUNK_TAGS, etree.Comment, with_tail=False)
     namespaced: set[str] = set()  # Word's <o:p>, <st1:City>: inline, inside sentences
     custom: list[etree._Element] = []  # <fin-streamer>, <gu-island>, <mdn-dropdown>
+    hidden: list[etree._Element] = []
     for element in root.iter(etree.Element):  # one pass in Python costs less than an XPath per kind
-        if ":" in element.tag:
-            namespaced.add(element.tag)
-        elif "-" in element.tag:
+        tag, get = element.tag, element.get
+        if ":" in tag:
+            namespaced.add(tag)
+        elif "-" in tag:
             custom.append(element)
-    _inline_custom_elements(custom)
-    hidden = _hidden(root)
+        # hidden: marked so, aria-hidden, styled display:none or visibility:hidden, or screen-reader-only
+        style, classes = get("style"), get("class")
+        if (
+            get("hidden") is not None or get("aria-hidden") == "true" or (style and _hiding_style(style))
+            or (classes and _may_be_screen_reader_only(classes) and _SCREEN_READER_ONLY.search(classes))
+        ):
+            hidden.append(element)
     if hidden:
         total = len(_TEXT(root))
-        for element in hidden:
-            if not _is_page_a_script_shows(element, total):
-                _drop_keeping_tail(element)
+        dropped = [element for element in hidden if not _is_page_a_script_shows(element, total)]
+        for element in dropped:
+            _drop_keeping_tail(element)
+        if custom and dropped:  # a custom element inside a dropped one is gone with it
+            gone = set(dropped)
+            custom = [e for e in custom if e not in gone and not any(a in gone for a in e.iterancestors())]
+    _inline_custom_elements(custom)
     for link in root.iter("a"):
         link.text = _LINK_OPEN + (link.text or "")
         link.tail = _LINK_CLOSE + (link.tail or "")
@@ -206,28 +243,77 @@ def _prepare(root: etree._Element) -> None:
 
 
 def _inline_custom_elements(custom: list[etree._Element]) -> None:
-    """Make inline each custom element (``custom``, in document order) that sits inside running
-    text and holds only inline markup (``Shares of Apple (<fin-streamer>AAPL</fin-streamer>)
-    rose``), as a browser shows it; one without text beside it stays a block, as its stylesheet
-    most likely makes it. Innermost first, so a custom element inside another counts as inline
-    markup there."""
-    for element in reversed(custom):
-        if _beside_text(element) and all(d.tag in _INLINE for d in element.iterdescendants()):
-            element.tag = "span"
+    """Make inline each custom element (``custom``, in document order) that :func:`_custom_inline`
+    finds inside running text, and the custom elements inside it. All are decided on the
+    tree as it is, then renamed: one made inline does not make its custom neighbour inline."""
+    inline: set[etree._Element] = set()
+    for element in custom:  # an element comes before the custom elements inside it
+        if element not in inline and _custom_inline(element):
+            inline.add(element)
+            inline.update(d for d in element.iterdescendants(etree.Element) if "-" in d.tag)
+    for element in inline:
+        element.tag = "span"
 
 
-def _beside_text(element: etree._Element) -> bool:
-    """Whether words touch ``element`` in its parent: the nearest thing on either side that is
-    not blank is text, or inline markup with text."""
+def _custom_inline(element: etree._Element) -> bool:
+    """Whether a custom element reads as part of the text around it (``Shares of Apple
+    (<fin-streamer>AAPL</fin-streamer>) rose``), as a browser shows an element without a
+    stylesheet: see :func:`_inline_by_context`. Either side's nearest non-blank neighbour counts:
+    text, or an inline element with words (not another custom element)."""
+    parent = element.getparent()
+    if parent is None:
+        return False
     previous, following = element.getprevious(), element.getnext()
-    before = previous.tail if previous is not None else element.getparent().text
-    if _has_words(before) or _has_words(element.tail):
-        return True
-    return any(sibling is not None and sibling.tag in _INLINE and _has_words(_TEXT(sibling)) for sibling in (previous, following))
+    before_text = previous.tail if previous is not None else parent.text
+    before = _has_words(before_text) or (not _has_words(before_text) and _inline_with_words(previous))
+    after = _has_words(element.tail) or (not _has_words(element.tail) and _inline_with_words(following))
+    return _inline_by_context(
+        before, after, before_text if _has_words(before_text) else None, element.tail if _has_words(element.tail) else None,
+        lambda: all(d.tag in _INLINE or "-" in d.tag for d in element.iterdescendants(etree.Element)),
+        lambda: _few_words(element.itertext()),
+    )
+
+
+def _inline_by_context(before: bool, after: bool, before_text: str | None, after_text: str | None, inline_content, short) -> bool:
+    """The rule for a custom element, in both parsers: it holds only inline markup (and custom
+    elements) and has words on both sides (text, or inline elements with words); or text right
+    on one side, words before it that do not end a sentence, and a few words of its own
+    ("Updated <relative-time>Mar 8</relative-time>", "<user-link>Ana</user-link> wrote:", but
+    not "… the story.<newsletter-signup><a>Sign up …</a></newsletter-signup>", nor cards in a
+    row before a "More" link). ``inline_content`` and ``short`` walk the element: called last."""
+    if not (before or after):
+        return False
+    if not (before and after):
+        text = before_text if before else after_text
+        if text is None or (before and text.rstrip().endswith(_SENTENCE_STOPS)):
+            return False
+        if not short():
+            return False
+    return inline_content()
+
+
+def _inline_with_words(element: etree._Element | None) -> bool:
+    return element is not None and element.tag in _INLINE and _any_words(element.itertext())
 
 
 def _has_words(text: str | None) -> bool:
     return bool(text) and not text.isspace()
+
+
+def _any_words(strings) -> bool:
+    """Whether any of ``strings`` has a word, stopping at the first that has (a neighbour can
+    hold the rest of the page)."""
+    return any(not s.isspace() for s in strings if s)
+
+
+def _few_words(strings, limit: int = _SHORT_INLINE_WORDS) -> bool:
+    """Whether ``strings`` hold at most ``limit`` words, stopping once they hold more."""
+    count = 0
+    for text in strings:
+        count += len(text.split())
+        if count > limit:
+            return False
+    return True
 
 
 def _is_page_a_script_shows(element: etree._Element, total: int) -> bool:
@@ -245,14 +331,10 @@ def _is_page_a_script_shows(element: etree._Element, total: int) -> bool:
     return 2 * sum(len(_TEXT(link)) for link in element.iter("a")) < size
 
 
-def _hidden(root: etree._Element) -> list[etree._Element]:
-    """Elements marked hidden, ``aria-hidden="true"`` or styled ``display:none`` or
-    ``visibility:hidden`` (spaces ignored), in document order. XPath only finds the candidates:
-    ``translate()`` over every element's style made it cost half as much as parsing the page."""
-    return [
-        element for element in _MAY_HIDE(root)
-        if element.get("hidden") is not None or element.get("aria-hidden") == "true" or _hiding_style(element.get("style"))
-    ]
+def _may_be_screen_reader_only(classes: str) -> bool:
+    """Substring tests that each ``_SCREEN_READER_ONLY`` name passes: a fifth of the cost of the
+    regular expression, which then runs on few classes."""
+    return "only" in classes or "isually" in classes or "reader" in classes or "invisible" in classes or "assistive" in classes
 
 
 def _hiding_style(style: str | None) -> bool:
