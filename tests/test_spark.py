@@ -42,7 +42,7 @@ def spark(load_log):
 
 @pytest.fixture(scope="module")
 def wcxb_pages() -> dict[str, bytes]:
-    """Two real pages from the WCXB dev set, read at test time: 0001 (100 paragraphs), 0031 (68)."""
+    """Two real pages from the WCXB dev set, read at test time: 0001 (97 paragraphs), 0031 (68)."""
     if not WCXB.exists():
         pytest.skip("WCXB data not beside the repository")
     return {name: gzip.open(WCXB / "html" / f"{name}.html.gz").read() for name in ("0001", "0031")}
@@ -162,5 +162,6 @@ def test_max_paragraphs_reaches_the_executors_and_a_nested_field_is_cleaned(spar
     rows = {r["id"]: r for r in out.collect()}
     assert out.columns == ["id", "page", "clean_text", "declutter_error"]
     assert rows["0001"]["clean_text"] is None
-    assert "document has 100 paragraphs, over the limit of 80" in rows["0001"]["declutter_error"]
+    paragraphs = len(cleaner.segment(wcxb_pages["0001"]))
+    assert paragraphs > 80 and f"document has {paragraphs} paragraphs, over the limit of 80" in rows["0001"]["declutter_error"]
     assert rows["0031"]["clean_text"] == cleaner.clean(wcxb_pages["0031"]) and rows["0031"]["declutter_error"] is None
