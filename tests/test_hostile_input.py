@@ -93,6 +93,7 @@ NASTY = {
     "nul bytes": b"First paragraph of the report.\x00\nSecond \x00paragraph.",
     "deep nesting": ("<div>" * 100_000 + "<p>Deep text survives.</p>" + "</div>" * 100_000).encode(),
     "unclosed inline tags": ("<html><body><p>Old pages leave " + "<font>tags open " * 100_000 + "</p></body></html>").encode(),
+    "nested custom elements": ("<div>" * 300 + "w <x-a>" * 8000 + "<div>Nested block text.</div>" + " w</x-a>" * 8000 + "</div>" * 300).encode(),
     "empty": b"",
     "whitespace only": b" \n\t\n   \r\n",
     "only markup": b"<html><head><script>var a = '<p>not text</p>';</script></head><body></body></html>",
@@ -112,7 +113,8 @@ def test_nasty_documents(cleaner, name):
         assert not isinstance(result, Exception), result
         texts = " ".join(p.text for p in result)
         expected = {"cp1251 russian": "Правительство", "shift-jis": "政府は月曜日", "latin-1 declaring utf-8": "café",
-                    "deep nesting": "Deep text survives.", "unclosed inline tags": "Old pages leave tags open tags open", "nul bytes": "First paragraph", "unclosed everything": "Unclosed paragraph text"}
+                    "deep nesting": "Deep text survives.", "unclosed inline tags": "Old pages leave tags open tags open", "nul bytes": "First paragraph", "unclosed everything": "Unclosed paragraph text",
+                    "nested custom elements": "Nested block text."}
         if name in expected:
             assert expected[name] in texts
 

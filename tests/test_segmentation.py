@@ -77,9 +77,13 @@ def test_screen_reader_only_text_is_hidden_but_a_lookalike_class_is_not():
     page = """<body><a class="skip-link screen-reader-text" href="#main">Skip to content</a><main id="main">
     <h2 class="visually-hidden">Story</h2><p>The council published <a href="/r">its report<span class="sr-only">
     (opens in a new window)</span></a> on Monday.</p><p>Sales rose<span class="visually-hidden-focusable"> Footnote 1</span>
-    in May.</p><p class="not-sr-only">Shown by its class.</p><p class="srx-only visually">Also shown.</p></main></body>"""
+    in May.</p><p class="not-sr-only">Shown by its class.</p><p class="srx-only visually">Also shown.</p>
+    <p>Rents <span class="sr-only md:not-sr-only">rose again</span> in May<span class="sr-only focus:not-sr-only"> (skip)</span>.</p></main></body>"""
     texts = [b.text for b in segment_html(page)]
-    assert texts == ["The council published its report on Monday.", "Sales rose in May.", "Shown by its class.", "Also shown."]
+    assert texts == [
+        "The council published its report on Monday.", "Sales rose in May.", "Shown by its class.", "Also shown.",
+        "Rents rose again in May.",  # Tailwind: shown from a screen width on; a focus: variant only for keyboards
+    ]
 
 
 def test_a_hidden_element_holding_most_of_the_page_is_the_page():
@@ -193,12 +197,16 @@ def test_custom_elements_inside_sentences_are_inline_in_both_parsers():
         "<div>Before <gu-island><p>A paragraph of its own.</p></gu-island></div>"
         "<div><x-card>Story one</x-card><x-card>Story two</x-card><a href='/more'>More stories</a></div>"
         "<div>The last line of the story.<newsletter-signup><a href='/nl'>Sign up for our newsletter</a></newsletter-signup></div>"
+        "<p>Apple (<a href='/q/AAPL'><fin-streamer>AAPL</fin-streamer></a>) and <i class='icon-up'></i><fin-streamer>IBM</fin-streamer> rose.</p>"
+        "<p>Shares <fin-streamer>rose 1.2<!-- -->% on Monday</fin-streamer></p>"
+        "<div>He said: “We will rebuild.”<x-signup>Sign up now</x-signup></div>"
     )
     expected = [
         "Shares of Apple (AAPL) rose 2% on Tuesday.", "A large, older study of 200,000 people found it.",
         "Shares of MSFT fell.", "Updated Mar 8, 2026", "Ana Ruiz wrote:",
         "Title here", "Subtitle there", "Before", "A paragraph of its own.",
         "Story one", "Story two", "More stories", "The last line of the story.", "Sign up for our newsletter",
+        "Apple (AAPL) and IBM rose.", "Shares rose 1.2% on Monday", "He said: “We will rebuild.”", "Sign up now",
     ]
     assert [b.text for b in segment_html(page)] == expected
     assert [b.text for b in segment_html("<div>" * 100_000 + page + "</div>" * 100_000)] == expected

@@ -39,10 +39,13 @@ BOILERPLATE_ROLES = frozenset({"navigation", "banner", "contentinfo", "complemen
 _HIDING_STYLES = ("display:none", "visibility:hidden")
 #: class names that hide an element from sight and leave it to screen readers (Bootstrap,
 #: WordPress, HTML5 Boilerplate, Drupal): "Skip to content", "(opens in a new window)", "Footnote"
-_SCREEN_READER_ONLY = re.compile(
-    r"(?:^|\s)(?:sr-only|visually-hidden|visually-hidden-focusable|visuallyhidden|u-visually-hidden|screen-reader-text|screen-reader-only"
-    r"|screenreader-only|element-invisible|assistive-text)(?:\s|$)"
+_SCREEN_READER_ONLY = re.compile(  # a class attribute splits at ASCII whitespace only
+    r"(?:^|[ \t\n\f\r])(?:sr-only|visually-hidden|visually-hidden-focusable|visuallyhidden|u-visually-hidden|screen-reader-text"
+    r"|screen-reader-only|screenreader-only|element-invisible|assistive-text)(?:[ \t\n\f\r]|$)"
 )
+#: Tailwind's "sr-only md:not-sr-only": shown from some screen width on (a focus: variant only
+#: shows it to keyboard users: still hidden)
+_SHOWN_FROM_A_WIDTH = re.compile(r"(?:^|[ \t\n\f\r])(?![^ \t\n\f\r]*(?:focus|active)[^ \t\n\f\r]*:not-sr-only)[^ \t\n\f\r:]+:not-sr-only(?:[ \t\n\f\r]|$)")
 #: A hidden element holding more of the page's text than this share is kept: it is the page a
 #: script will show (a hidden body, React's streamed ``<div hidden id="S:0">``, the page behind an
 #: open modal, marked aria-hidden).
@@ -65,7 +68,8 @@ _FURNITURE_WORD = re.compile(  # in a block's DOM tokens; "entry-header", "post-
 )
 _LONG_BLOCK_CHARS = 80
 _SHORT_INLINE_WORDS = 4  # a custom element with words on one side only is inline up to this many words of its own
-_SENTENCE_STOPS = (".", "!", "?", ":", "。", "！", "？", "।", "؟")
+_SENTENCE_STOPS = (".", "!", "?", ":", "…", "。", "！", "？", "।", "॥", "؟", "۔")
+_CLOSERS = "\"'”’»)]」』"  # may follow a sentence's last stop
 _MENU_BLOCKS = 3
 _MAX_ANCESTOR_TOKENS = 400
 _LOCAL = threading.local()  # lxml parsers must not be shared between threads
@@ -145,6 +149,7 @@ def _fallback_paragraphs(data: str | bytes) -> list[Paragraph]:
         junk.decompose()
     pieces: list[list[str]] = [[]]
     inline_custom: set[int] = set()
+    holds_blocks = _holding_blocks(soup)
     current = soup  # the block-level element the text so far belongs to
     block_of = {id(soup): soup}  # every element's block: itself, or its parent's for an inline one (parents come first)
     for node in soup.descendants:
@@ -155,7 +160,7 @@ def _fallback_paragraphs(data: str | bytes) -> list[Paragraph]:
                 current = block
             pieces[-1].append(str(node))
         elif getattr(node, "name", None) is not None:  # an element (comments and doctypes have no name)
-            if "-" in node.name and id(node) not in inline_custom and _custom_inline_in_soup(node):
+            if "-" in node.name and id(node) not in inline_custom and _custom_inline_in_soup(node, holds_blocks):
                 inline_custom.add(id(node))  # and the custom elements inside it, as in the lxml path
                 inline_custom.update(id(d) for d in node.descendants if isinstance(d, Tag) and "-" in d.name)
             inline = node.name in _INLINE or ":" in node.name or id(node) in inline_custom  # Word's <o:p> is inline too
@@ -166,18 +171,41 @@ def _fallback_paragraphs(data: str | bytes) -> list[Paragraph]:
     return [Paragraph(text=line, index=i) for i, line in enumerate(line for line in lines if line)]
 
 
-def _custom_inline_in_soup(element) -> bool:
-    """:func:`_custom_inline`'s rule for a custom element of the BeautifulSoup fallback."""
+def _holding_blocks(soup) -> set[int]:
+    """Ids of the elements with a block-level element (not inline, not custom) below them, in
+    one pass from the leaves up (asking each custom element walked its subtree: quadratic when
+    they nest)."""
+    from bs4 import Tag
+
+    tags = [node for node in soup.descendants if isinstance(node, Tag)]
+    holding: set[int] = set()
+    if not any("-" in tag.name for tag in tags):
+        return holding
+    for tag in reversed(tags):  # children before their parents
+        if tag.parent is not None and (id(tag) in holding or not (tag.name in _INLINE or "-" in tag.name)):
+            holding.add(id(tag.parent))
+    return holding
+
+
+def _custom_inline_in_soup(element, holds_blocks: set[int]) -> bool:
+    """:func:`_custom_inline`'s rule for a custom element of the BeautifulSoup fallback
+    (``holds_blocks``: :func:`_holding_blocks`)."""
     from bs4 import CData, NavigableString, Tag
 
-    def side(siblings) -> tuple[bool, str | None]:  # the nearest sibling that is not blank
+    def side(siblings) -> tuple[bool, str | None]:  # see _side_of: the nearest sibling with words
         for sibling in siblings:
             if type(sibling) in (NavigableString, CData):
                 if sibling.strip():
                     return True, str(sibling)
             elif isinstance(sibling, Tag):
-                return sibling.name in _INLINE and _any_words(strings(sibling)), None
+                if sibling.name not in _INLINE:
+                    return False, None
+                if _any_words(strings(sibling)):
+                    return True, None
         return False, None
+
+    def alone_in(parent, child) -> bool:  # nothing else in the parent but blank text and comments
+        return all(c is child or (not isinstance(c, Tag) and not (type(c) in (NavigableString, CData) and c.strip())) for c in parent.contents)
 
     def strings(tag):  # its text, lazily: bs4's .strings first walks to the tag's last descendant
         stack = [iter(tag.contents)]
@@ -191,11 +219,14 @@ def _custom_inline_in_soup(element) -> bool:
             else:
                 stack.pop()
 
-    before, before_text = side(element.previous_siblings)
-    after, after_text = side(element.next_siblings)
+    context = element
+    while isinstance(context.parent, Tag) and context.parent.name in _INLINE and alone_in(context.parent, context):
+        context = context.parent
+    before, before_text = side(context.previous_siblings)
+    after, after_text = side(context.next_siblings)
     return _inline_by_context(
         before, after, before_text, after_text,
-        lambda: all(d.name in _INLINE or "-" in d.name for d in element.descendants if isinstance(d, Tag)),
+        lambda: id(element) not in holds_blocks,
         lambda: _few_words(strings(element)),
     )
 
@@ -222,7 +253,7 @@ def _prepare(root: etree._Element) -> None:
         style, classes = get("style"), get("class")
         if (
             get("hidden") is not None or get("aria-hidden") == "true" or (style and _hiding_style(style))
-            or (classes and _may_be_screen_reader_only(classes) and _SCREEN_READER_ONLY.search(classes))
+            or (classes and _is_screen_reader_only(classes))
         ):
             hidden.append(element)
     if hidden:
@@ -258,20 +289,53 @@ def _inline_custom_elements(custom: list[etree._Element]) -> None:
 def _custom_inline(element: etree._Element) -> bool:
     """Whether a custom element reads as part of the text around it (``Shares of Apple
     (<fin-streamer>AAPL</fin-streamer>) rose``), as a browser shows an element without a
-    stylesheet: see :func:`_inline_by_context`. Either side's nearest non-blank neighbour counts:
-    text, or an inline element with words (not another custom element)."""
-    parent = element.getparent()
-    if parent is None:
-        return False
-    previous, following = element.getprevious(), element.getnext()
-    before_text = previous.tail if previous is not None else parent.text
-    before = _has_words(before_text) or (not _has_words(before_text) and _inline_with_words(previous))
-    after = _has_words(element.tail) or (not _has_words(element.tail) and _inline_with_words(following))
+    stylesheet: see :func:`_inline_by_context` and :func:`_side_of`. Alone inside an inline
+    element (``<a href=…><fin-streamer>AAPL</fin-streamer></a>``), that element's sides count."""
+    context = element
+    while True:
+        parent = context.getparent()
+        if parent is None:
+            return False
+        if parent.tag not in _INLINE or len(parent) > 1 or _has_words(parent.text) or _has_words(context.tail):
+            break
+        context = parent
+    before, before_text = _side_of(context, forward=False)
+    after, after_text = _side_of(context, forward=True)
     return _inline_by_context(
-        before, after, before_text if _has_words(before_text) else None, element.tail if _has_words(element.tail) else None,
+        before, after, before_text, after_text,
         lambda: all(d.tag in _INLINE or "-" in d.tag for d in element.iterdescendants(etree.Element)),
         lambda: _few_words(element.itertext()),
     )
+
+
+def _side_of(element: etree._Element, forward: bool) -> tuple[bool, str | None]:
+    """Whether words sit on one side of ``element`` in its parent, and the text if they come as
+    text: the nearest text with words, or inline element with words; inline elements without
+    words (an icon, an image) are passed over, a block or custom element ends the search."""
+    if forward:
+        if _has_words(element.tail):
+            return True, element.tail
+        sibling = element.getnext()
+        while sibling is not None:
+            if sibling.tag not in _INLINE:
+                return False, None
+            if _any_words(sibling.itertext()):
+                return True, None
+            if _has_words(sibling.tail):
+                return True, sibling.tail
+            sibling = sibling.getnext()
+        return False, None
+    sibling = element.getprevious()
+    while sibling is not None:
+        if _has_words(sibling.tail):
+            return True, sibling.tail
+        if sibling.tag not in _INLINE:
+            return False, None
+        if _any_words(sibling.itertext()):
+            return True, None
+        sibling = sibling.getprevious()
+    text = element.getparent().text
+    return (True, text) if _has_words(text) else (False, None)
 
 
 def _inline_by_context(before: bool, after: bool, before_text: str | None, after_text: str | None, inline_content, short) -> bool:
@@ -285,15 +349,11 @@ def _inline_by_context(before: bool, after: bool, before_text: str | None, after
         return False
     if not (before and after):
         text = before_text if before else after_text
-        if text is None or (before and text.rstrip().endswith(_SENTENCE_STOPS)):
+        if text is None or (before and text.rstrip().rstrip(_CLOSERS).endswith(_SENTENCE_STOPS)):
             return False
         if not short():
             return False
     return inline_content()
-
-
-def _inline_with_words(element: etree._Element | None) -> bool:
-    return element is not None and element.tag in _INLINE and _any_words(element.itertext())
 
 
 def _has_words(text: str | None) -> bool:
@@ -307,13 +367,15 @@ def _any_words(strings) -> bool:
 
 
 def _few_words(strings, limit: int = _SHORT_INLINE_WORDS) -> bool:
-    """Whether ``strings`` hold at most ``limit`` words, stopping once they hold more."""
-    count = 0
-    for text in strings:
-        count += len(text.split())
-        if count > limit:
+    """Whether the text of ``strings`` joined holds at most ``limit`` words (a comment or a
+    removed script between two pieces does not split a word), stopping once it is longer than
+    such words could be."""
+    text = ""
+    for piece in strings:
+        text += piece
+        if len(text) > 50 * limit:
             return False
-    return True
+    return len(text.split()) <= limit
 
 
 def _is_page_a_script_shows(element: etree._Element, total: int) -> bool:
@@ -331,10 +393,13 @@ def _is_page_a_script_shows(element: etree._Element, total: int) -> bool:
     return 2 * sum(len(_TEXT(link)) for link in element.iter("a")) < size
 
 
-def _may_be_screen_reader_only(classes: str) -> bool:
-    """Substring tests that each ``_SCREEN_READER_ONLY`` name passes: a fifth of the cost of the
-    regular expression, which then runs on few classes."""
-    return "only" in classes or "isually" in classes or "reader" in classes or "invisible" in classes or "assistive" in classes
+def _is_screen_reader_only(classes: str) -> bool:
+    """Whether a class attribute hides its element from sight (``_SCREEN_READER_ONLY``) and no
+    responsive class shows it again. Substring tests first: a fifth of the cost of the regular
+    expression, which then runs on few classes."""
+    if not ("only" in classes or "isually" in classes or "reader" in classes or "invisible" in classes or "assistive" in classes):
+        return False
+    return _SCREEN_READER_ONLY.search(classes) is not None and not ("not-sr-only" in classes and _SHOWN_FROM_A_WIDTH.search(classes))
 
 
 def _hiding_style(style: str | None) -> bool:
