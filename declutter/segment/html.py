@@ -15,7 +15,7 @@ import re
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple, Sequence
+from typing import Callable, Iterable, NamedTuple, Sequence
 
 from lxml import etree
 
@@ -338,7 +338,10 @@ def _side_of(element: etree._Element, forward: bool) -> tuple[bool, str | None]:
     return (True, text) if _has_words(text) else (False, None)
 
 
-def _inline_by_context(before: bool, after: bool, before_text: str | None, after_text: str | None, inline_content, short) -> bool:
+def _inline_by_context(
+    before: bool, after: bool, before_text: str | None, after_text: str | None,
+    inline_content: Callable[[], bool], short: Callable[[], bool],
+) -> bool:
     """The rule for a custom element, in both parsers: it holds only inline markup (and custom
     elements) and has words on both sides (text, or inline elements with words); or text right
     on one side, words before it that do not end a sentence, and a few words of its own
@@ -360,13 +363,13 @@ def _has_words(text: str | None) -> bool:
     return bool(text) and not text.isspace()
 
 
-def _any_words(strings) -> bool:
+def _any_words(strings: Iterable[str]) -> bool:
     """Whether any of ``strings`` has a word, stopping at the first that has (a neighbour can
     hold the rest of the page)."""
     return any(not s.isspace() for s in strings if s)
 
 
-def _few_words(strings, limit: int = _SHORT_INLINE_WORDS) -> bool:
+def _few_words(strings: Iterable[str], limit: int = _SHORT_INLINE_WORDS) -> bool:
     """Whether the text of ``strings`` joined holds at most ``limit`` words (a comment or a
     removed script between two pieces does not split a word), stopping once it is longer than
     such words could be."""
