@@ -15,7 +15,7 @@ import re
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Iterable, NamedTuple, Sequence
+from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from lxml import etree
 
@@ -312,30 +312,30 @@ def _side_of(element: etree._Element, forward: bool) -> tuple[bool, str | None]:
     """Whether words sit on one side of ``element`` in its parent, and the text if they come as
     text: the nearest text with words, or inline element with words; inline elements without
     words (an icon, an image) are passed over, a block or custom element ends the search."""
-    if forward:
-        if _has_words(element.tail):
-            return True, element.tail
-        sibling = element.getnext()
-        while sibling is not None:
-            if sibling.tag not in _INLINE:
-                return False, None
-            if _any_words(sibling.itertext()):
-                return True, None
-            if _has_words(sibling.tail):
-                return True, sibling.tail
-            sibling = sibling.getnext()
-        return False, None
-    sibling = element.getprevious()
-    while sibling is not None:
-        if _has_words(sibling.tail):
-            return True, sibling.tail
-        if sibling.tag not in _INLINE:
+    for neighbour in _neighbours(element, forward):
+        if isinstance(neighbour, str) or neighbour is None:
+            if _has_words(neighbour):
+                return True, neighbour
+        elif neighbour.tag not in _INLINE:
             return False, None
-        if _any_words(sibling.itertext()):
+        elif _any_words(neighbour.itertext()):
             return True, None
-        sibling = sibling.getprevious()
-    text = element.getparent().text
-    return (True, text) if _has_words(text) else (False, None)
+    return False, None
+
+
+def _neighbours(element: etree._Element, forward: bool) -> Iterator[etree._Element | str | None]:
+    """What lies beside ``element`` in its parent, nearest first: the texts between (``None``
+    where there is none) and the sibling elements, up to the parent's own text going back."""
+    if forward:
+        yield element.tail
+        for sibling in element.itersiblings():
+            yield sibling
+            yield sibling.tail
+    else:
+        for sibling in element.itersiblings(preceding=True):
+            yield sibling.tail
+            yield sibling
+        yield element.getparent().text
 
 
 def _inline_by_context(
@@ -366,7 +366,7 @@ def _has_words(text: str | None) -> bool:
 def _any_words(strings: Iterable[str]) -> bool:
     """Whether any of ``strings`` has a word, stopping at the first that has (a neighbour can
     hold the rest of the page)."""
-    return any(not s.isspace() for s in strings if s)
+    return any(map(_has_words, strings))
 
 
 def _few_words(strings: Iterable[str], limit: int = _SHORT_INLINE_WORDS) -> bool:
