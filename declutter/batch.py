@@ -108,7 +108,8 @@ def _process_chunk(records: list[Record]) -> list[tuple[str, object]]:
     outcomes: list[tuple[str, object] | None] = []
     for record in records:
         try:
-            documents.append(_cleaner.segment(record.content, record.format if _options.format == "auto" else _options.format))
+            format = record.format if _options.format == "auto" else _options.format
+            documents.append(_cleaner.segment(record.content, format, encoding=record.charset))
             outcomes.append(None)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a reason, the batch goes on
             documents.append(None)

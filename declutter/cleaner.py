@@ -66,14 +66,15 @@ class TaggedDocument(list):
         return {"format": self.format, "read_as": self.read_as, "text": self.text, "paragraphs": [p.to_dict() for p in self]}
 
 
-def segment_document(document: str | bytes, format: Format = "auto", max_bytes: int | None = DEFAULT_MAX_BYTES, max_paragraphs: int | None = DEFAULT_MAX_PARAGRAPHS) -> TaggedDocument:
-    """Decode ``document`` and split it into paragraphs, telling HTML from text when ``auto``."""
+def segment_document(document: str | bytes, format: Format = "auto", max_bytes: int | None = DEFAULT_MAX_BYTES, max_paragraphs: int | None = DEFAULT_MAX_PARAGRAPHS, encoding: str | None = None) -> TaggedDocument:
+    """Decode ``document`` (bytes: see :func:`decode_bytes`, ``encoding`` the charset its
+    transport declared) and split it into paragraphs, telling HTML from text when ``auto``."""
     if not isinstance(document, (str, bytes)):
         raise TypeError(f"a document is str (text or HTML) or bytes, not {type(document).__name__}")
     check_format(format)
     if max_bytes is not None and (size := _size_over(document, max_bytes)):
         raise DocumentTooLarge(f"document of {size} is over the limit of {max_bytes:,} bytes (max_bytes, --max-bytes)")
-    text = decode_bytes(document) if isinstance(document, bytes) else document
+    text = decode_bytes(document, encoding) if isinstance(document, bytes) else document
     kind = format if format != "auto" else ("html" if looks_like_html(text) else "text")
     if kind == "html":  # NULs are dropped (as from bytes; lxml would make them U+FFFD); plain text stays exact
         document = TaggedDocument(read_fragment_as_text(segment_html(text.replace("\x00", ""))), "html", "\n")
@@ -143,13 +144,16 @@ class Cleaner:
         return cls(model, keep=keep, max_bytes=max_bytes, max_paragraphs=max_paragraphs, manifest=manifest, threshold=threshold)
 
     # -- one document ---------------------------------------------------------------------
-    def tag(self, document: str | bytes, format: Format = "auto") -> TaggedDocument:
-        """Every paragraph of ``document`` with its label, probability and whether it is kept."""
-        return self.tag_many([document], format)[0]
+    def tag(self, document: str | bytes, format: Format = "auto", *, encoding: str | None = None) -> TaggedDocument:
+        """Every paragraph of ``document`` with its label, probability and whether it is kept.
+        ``encoding``: the charset bytes were sent with (an HTTP Content-Type's), if any."""
+        tagged = self.segment(document, format, encoding=encoding)
+        self.decide([tagged])
+        return tagged
 
-    def clean(self, document: str | bytes, format: Format = "auto") -> str:
+    def clean(self, document: str | bytes, format: Format = "auto", *, encoding: str | None = None) -> str:
         """The article text of ``document``: its kept paragraphs, in order."""
-        return self.tag(document, format).text
+        return self.tag(document, format, encoding=encoding).text
 
     # -- many documents at once (one model call) -------------------------------------------
     def tag_many(self, documents: Sequence[str | bytes], format: Format = "auto") -> list[TaggedDocument]:
@@ -181,9 +185,9 @@ class Cleaner:
             self.decide([r.document for r in results if r.document is not None])
             yield from results
 
-    def segment(self, document: str | bytes, format: Format = "auto") -> TaggedDocument:
+    def segment(self, document: str | bytes, format: Format = "auto", *, encoding: str | None = None) -> TaggedDocument:
         """Decode and split ``document`` into paragraphs (no model involved)."""
-        return segment_document(document, format, self.max_bytes, self.max_paragraphs)
+        return segment_document(document, format, self.max_bytes, self.max_paragraphs, encoding)
 
     def drop_rule(self, format: str) -> DropRule:
         """When a paragraph of ``format`` (html or text) is dropped: the ``threshold`` given, else

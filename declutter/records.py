@@ -29,6 +29,7 @@ WARC_SUFFIXES = (".warc", ".warc.gz")
 # Content-Type of a WARC record → format to read it in; no Content-Type: HTML or text, told by sniffing
 PAGE_FORMATS = {"text/html": "html", "application/xhtml+xml": "html", "text/plain": "text", "": "auto"}
 DOCUMENT_RECORDS = ("response", "resource")
+_CHARSET = re.compile(r"""charset\s*=\s*["']?([\w.:-]+)""", re.IGNORECASE)
 UNKNOWN_TYPE = ("not read: unknown file type inside a directory (read: .txt, .html, .htm, .jsonl, .ndjson, .warc, each "
                 "optionally .gz); name the file itself to clean it as one document")
 
@@ -46,6 +47,7 @@ class Record:
     site: str | None = None  # URL domain, else the source directory
     fields: dict | None = None  # the original JSONL object, kept in the output
     relative: str | None = None  # path relative to the input directory (mirrored output)
+    charset: str | None = None  # of bytes, declared by their transport: a WARC record's Content-Type
 
 
 @dataclass
@@ -362,6 +364,14 @@ def _media_type(record) -> str:
     return (headers.get_header("Content-Type") or "").split(";")[0].strip().lower()
 
 
+def _charset(record) -> str | None:
+    """The charset parameter of the Content-Type ``_media_type`` reads (``text/html;
+    charset=windows-1251``): pages that rely on their server's header declare none themselves."""
+    headers = record.http_headers if record.http_headers is not None else record.rec_headers
+    match = _CHARSET.search(headers.get_header("Content-Type") or "")
+    return match.group(1) if match else None
+
+
 def _missing_bytes(record) -> int:
     """How many bytes of the record's block (its Content-Length) could not be read."""
     if record.length is None:  # no Content-Length: read to the end of the data
@@ -397,6 +407,6 @@ def _warc_item(record, content: bytes | None, source: str, offset: int, damage: 
     else:
         return Record(
             key=key, id=doc_id, source=source, content=content, url=url, site=_site_of(url),
-            format=PAGE_FORMATS[media_type], fields={"id": doc_id, "url": url},
+            format=PAGE_FORMATS[media_type], fields={"id": doc_id, "url": url}, charset=_charset(record),
         )
     return Failure(key=key, id=doc_id, source=source, reason=reason, extra={"url": url})

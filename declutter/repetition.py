@@ -40,7 +40,7 @@ class SiteRepetition:
             if not isinstance(item, Record) or item.site is None:
                 continue
             try:
-                doc = segment_document(item.content, item.format if format == "auto" else format)
+                doc = segment_document(item.content, item.format if format == "auto" else format, encoding=item.charset)
             except Exception:  # noqa: BLE001 - the cleaning pass reports it
                 continue
             counts[item.site].update({paragraph_key(p.text) for p in doc})

@@ -1,0 +1,112 @@
+"""Bytes in the legacy encodings of the web decode to the text that was written, through the API,
+the readers and the CLI. The sentences are the team's."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from declutter.records import Record, read_inputs
+
+STORIES = {
+    "arabic": "أعلنت الحكومة اليوم عن خطة جديدة لدعم الصحافة المستقلة في البلاد، وقال الوزير إن التمويل سيبدأ الشهر المقبل.\nوأضاف أن الخطة تشمل تدريب الصحفيين الشباب في المحافظات.",
+    "ukrainian": "Уряд оголосив про нову програму підтримки незалежних медіа. Міністр сказав, що фінансування почнеться наступного місяця, і що журналісти отримають гранти.\nЦе важливо для регіонів, де місцеві газети закриваються одна за одною.",
+    "russian": "Правительство объявило о новой программе поддержки независимых СМИ. Министр сказал, что финансирование начнётся в следующем месяце.\nЭто важно для регионов, где закрываются местные газеты.",
+    "greek": "Η κυβέρνηση ανακοίνωσε σήμερα ένα νέο σχέδιο για τη στήριξη του ανεξάρτητου τύπου στη χώρα.\nΟ υπουργός είπε ότι η χρηματοδότηση θα ξεκινήσει τον επόμενο μήνα.",
+    "hebrew": "הממשלה הודיעה היום על תוכנית חדשה לתמיכה בעיתונות עצמאית במדינה, והשר אמר שהמימון יתחיל בחודש הבא.\nעיתונאים מקומיים בירכו על ההחלטה.",
+    "polish": "Rząd ogłosił dziś nowy plan wsparcia niezależnej prasy w kraju. Minister powiedział, że finansowanie rozpocznie się w przyszłym miesiącu.\nStowarzyszenie dziennikarzy przyjęło decyzję z zadowoleniem.",
+    "czech": "Vláda dnes oznámila nový plán na podporu nezávislého tisku v zemi. Ministr řekl, že financování začne příští měsíc.\nNovinářská asociace rozhodnutí uvítala.",
+    "lithuanian": "Vyriausybė šiandien paskelbė naują nepriklausomos spaudos rėmimo planą. Ministras sakė, kad finansavimas prasidės kitą mėnesį.\nŽurnalistų sąjunga sprendimą pasveikino.",
+    "japanese": "政府は本日、国内の独立系報道機関を支援する新たな計画を発表した。\n大臣は来月から資金提供が始まると述べた。",
+    "simplified chinese": "政府今天宣布了一项支持国内独立新闻业的新计划。\n部长表示，资金将于下个月开始发放。",
+    "traditional chinese": "政府今天宣佈了一項支持國內獨立新聞業的新計劃。\n部長表示，資金將於下個月開始發放。",
+    "korean": "정부는 오늘 국내 독립 언론을 지원하기 위한 새로운 계획을 발표했다.\n장관은 다음 달부터 자금 지원이 시작된다고 말했다.",
+    "thai": "รัฐบาลประกาศแผนใหม่เพื่อสนับสนุนสื่ออิสระในประเทศวันนี้\nรัฐมนตรีกล่าวว่าเงินทุนจะเริ่มในเดือนหน้า",
+    "english": "The council’s “final” budget — approved on Tuesday — costs €4m more than planned.\nResidents will see the change in their April bills.",
+    "french": "Le café de la gare a rouvert après trois ans de travaux.\n« C’est une renaissance », dit le maire.",
+    "short french": "Café fermé.",
+    "portuguese": "A eleição de domingo terá votação em três turnos, disse o ministro à imprensa.\nOs resultados saem na segunda-feira.",
+    "german": "Grüße aus Köln: Die Straße wurde nach Protesten der Anwohner für den Verkehr gesperrt.\nDie Stadt prüft nun eine Umleitung.",
+}
+CASES = [
+    ("arabic", "cp1256"), ("arabic", "iso-8859-6"), ("ukrainian", "cp1251"), ("ukrainian", "koi8-u"),
+    ("russian", "cp1251"), ("russian", "koi8-r"), ("russian", "cp866"), ("greek", "cp1253"), ("greek", "iso-8859-7"),
+    ("hebrew", "cp1255"), ("polish", "cp1250"), ("czech", "cp1250"), ("lithuanian", "cp1257"),
+    ("japanese", "shift_jis"), ("japanese", "euc-jp"), ("simplified chinese", "gb18030"), ("traditional chinese", "big5"),
+    ("korean", "euc-kr"), ("thai", "cp874"), ("english", "cp1252"), ("french", "cp1252"), ("short french", "cp1252"),
+    ("portuguese", "latin-1"), ("german", "latin-1"),
+]
+
+
+def lines(document) -> list[str]:
+    return [p.text for p in document]
+
+
+@pytest.mark.parametrize("story, encoding", CASES)
+def test_plain_text_in_a_legacy_encoding_without_a_declaration_is_detected(cleaner, story, encoding):
+    """No charset anywhere: detection must find it (bs4's chardet read Arabic windows-1256 as Greek
+    and Ukrainian windows-1251 as Mac Cyrillic)."""
+    assert lines(cleaner.segment(STORIES[story].encode(encoding), "text")) == STORIES[story].split("\n")
+
+
+def test_a_charset_the_transport_declares_is_used_where_detection_is_unsure(cleaner):
+    """Turkish windows-1254 and Polish ISO-8859-2 read equally well as other Latin encodings to a
+    detector; the charset of an HTTP header or of the page itself settles it."""
+    turkish = "Hükümet bugün bağımsız basını desteklemek için yeni bir plan açıkladı.\nBakan, finansmanın gelecek ay başlayacağını söyledi."
+    polish = STORIES["polish"]
+    assert lines(cleaner.segment(turkish.encode("cp1254"), "text", encoding="windows-1254")) == turkish.split("\n")
+    assert lines(cleaner.segment(polish.encode("iso-8859-2"), "text", encoding="ISO-8859-2")) == polish.split("\n")
+    page = f'<html><head><meta charset="windows-1254"></head><body><p>{turkish.replace(chr(10), "</p><p>")}</p></body></html>'
+    assert lines(cleaner.segment(page.encode("cp1254"))) == turkish.split("\n")
+
+
+def test_utf8_with_a_stray_byte_stays_utf8(cleaner):
+    """One windows-1252 byte in a UTF-8 page must not turn the whole page into mojibake."""
+    story = STORIES["russian"].split("\n")
+    data = story[0].encode() + b" \xe9\n" + story[1].encode()
+    assert lines(cleaner.segment(data, "text")) == [story[0] + " \ufffd", story[1]]
+    page = ('<html><head><meta charset="utf-8"></head><body><p>' + STORIES["german"].replace("\n", "</p><p>") + "</p><p>caf").encode() + b"\xe9</p></body></html>"
+    assert lines(cleaner.segment(page)) == [*STORIES["german"].split("\n"), "caf\ufffd"]
+
+
+def test_a_page_that_declares_a_wrong_charset_but_is_utf8_is_read_as_utf8(cleaner):
+    page = '<html><head><meta charset="iso-8859-1"></head><body><p>' + STORIES["french"].replace("\n", "</p><p>") + "</p></body></html>"
+    assert lines(cleaner.segment(page.encode())) == STORIES["french"].split("\n")
+
+
+def _page(story: str) -> str:
+    """A news page around ``story`` that declares no charset of its own."""
+    body = "".join(f"<p>{line}</p>" for line in story.split("\n"))
+    return (
+        "<html><head><title>Новини</title></head><body><header><nav><a href='/'>Головна</a> <a href='/world'>Світ</a></nav></header>"
+        f"<main><article><h1>Уряд підтримає незалежні медіа</h1>{body}</article></main>"
+        "<footer><p>© 2026 Новини регіону. Усі права захищено.</p></footer></body></html>"
+    )
+
+
+def test_a_warc_response_is_read_in_the_charset_of_its_http_header(cleaner, tmp_path):
+    story = STORIES["ukrainian"] + "\nМісцеві редакції зможуть подати заявки до кінця травня, а перші гранти отримають уже влітку."
+    path = tmp_path / "crawl.warc.gz"
+    with path.open("wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        for n, (content_type, encoding) in enumerate([("text/html; charset=windows-1251", "cp1251"), ('text/html;charset="KOI8-U"', "koi8-u")]):
+            headers = StatusAndHeaders("200 OK", [("Content-Type", content_type)], protocol="HTTP/1.1")
+            payload = io.BytesIO(_page(story).encode(encoding))
+            writer.write_record(writer.create_warc_record(f"https://news{n}.example/a", "response", payload=payload, http_headers=headers))
+
+    records = [r for r in read_inputs([str(path)]) if isinstance(r, Record)]
+    assert [r.charset for r in records] == ["windows-1251", "KOI8-U"]
+    for record in records:
+        assert set(story.split("\n")) <= set(lines(cleaner.segment(record.content, record.format, encoding=record.charset)))
+
+    out = tmp_path / "out.jsonl"
+    done = subprocess.run([sys.executable, "-m", "declutter", "clean", str(path), "-o", str(out), "-q"], capture_output=True)
+    assert done.returncode == 0, done.stderr.decode()
+    texts = [json.loads(line)["clean_text"] for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(texts) == 2 and all(story.split("\n")[0] in text for text in texts)
