@@ -94,6 +94,7 @@ NASTY = {
     "deep nesting": ("<div>" * 100_000 + "<p>Deep text survives.</p>" + "</div>" * 100_000).encode(),
     "unclosed inline tags": ("<html><body><p>Old pages leave " + "<font>tags open " * 100_000 + "</p></body></html>").encode(),
     "nested custom elements": ("<div>" * 300 + "w <x-a>" * 8000 + "<div>Nested block text.</div>" + " w</x-a>" * 8000 + "</div>" * 300).encode(),
+    "nested hidden elements": ("<p>Visible text before.</p>" * 2 + "<div hidden>" * 100_000 + "<p>Hidden.</p>" + "</div>" * 100_000).encode(),
     "empty": b"",
     "whitespace only": b" \n\t\n   \r\n",
     "only markup": b"<html><head><script>var a = '<p>not text</p>';</script></head><body></body></html>",
@@ -114,9 +115,11 @@ def test_nasty_documents(cleaner, name):
         texts = " ".join(p.text for p in result)
         expected = {"cp1251 russian": "Правительство", "shift-jis": "政府は月曜日", "latin-1 declaring utf-8": "café",
                     "deep nesting": "Deep text survives.", "unclosed inline tags": "Old pages leave tags open tags open", "nul bytes": "First paragraph", "unclosed everything": "Unclosed paragraph text",
-                    "nested custom elements": "Nested block text."}
+                    "nested custom elements": "Nested block text.", "nested hidden elements": "Visible text before."}
         if name in expected:
             assert expected[name] in texts
+        if name == "nested hidden elements":  # the fallback for markup too deep for lxml hides them too
+            assert "Hidden." not in texts
 
 
 def test_fifty_megabyte_document_is_refused_quickly(cleaner):

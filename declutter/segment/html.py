@@ -144,9 +144,10 @@ def _fallback_paragraphs(data: str | bytes) -> list[Paragraph]:
     without DOM evidence."""
     from bs4 import BeautifulSoup, CData, NavigableString, Tag
 
-    soup = BeautifulSoup(data, "html.parser")
+    soup = BeautifulSoup(data, "html.parser", multi_valued_attributes=None)  # class="a b" one string, as in lxml
     for junk in soup(list(JUNK_TAGS)):
         junk.decompose()
+    _drop_hidden_in_soup(soup)
     pieces: list[list[str]] = [[]]
     inline_custom: set[int] = set()
     holds_blocks = _holding_blocks(soup)
@@ -169,6 +170,40 @@ def _fallback_paragraphs(data: str | bytes) -> list[Paragraph]:
                 pieces[-1].append(_BREAK)
     lines = (_block_text(part) for piece in pieces for part in _PARAGRAPH_BREAK.split("".join(piece)))  # as the lxml path's blocks
     return [Paragraph(text=line, index=i) for i, line in enumerate(line for line in lines if line)]
+
+
+def _drop_hidden_in_soup(soup) -> None:
+    """Remove the hidden elements of the fallback's tree (:func:`_hides`) but the one that is the
+    page (:func:`_is_the_page`), as the lxml path does. Text sizes come from one pass from the
+    leaves up: asking each hidden element for its text is quadratic when they nest."""
+    from bs4 import CData, NavigableString, Tag
+
+    nodes = list(soup.descendants)  # document order: an element's descendants follow it
+    hidden = [i for i, node in enumerate(nodes) if isinstance(node, Tag) and _hides(node.get)]
+    if not hidden:
+        return
+    chars: dict[int, int] = {}  # text characters below an element
+    linked: dict[int, int] = {}  # of them, inside links
+    below: dict[int, int] = {}  # nodes below an element
+    for node in reversed(nodes):  # children before their parents
+        key, parent = id(node), id(node.parent)
+        if type(node) in (NavigableString, CData):
+            chars[key] = len(node)
+        elif isinstance(node, Tag) and node.name == "a":
+            linked[key] = chars.get(key, 0)
+        chars[parent] = chars.get(parent, 0) + chars.get(key, 0)
+        linked[parent] = linked.get(parent, 0) + linked.get(key, 0)
+        below[parent] = below.get(parent, 0) + below.get(key, 0) + 1
+    total, removed_to = chars.get(id(soup), 0), -1
+    for i in hidden:
+        element = nodes[i]
+        key = id(element)
+        if i <= removed_to:  # inside a hidden element already removed
+            continue
+        size = chars.get(key, 0)
+        if not (size > total * _MOST_HIDDEN and _is_the_page(element.name, element.get, size, lambda: linked.get(key, 0))):
+            removed_to = i + below.get(key, 0)
+            element.decompose()
 
 
 def _holding_blocks(soup) -> set[int]:
@@ -249,12 +284,7 @@ def _prepare(root: etree._Element) -> None:
             namespaced.add(tag)
         elif "-" in tag:
             custom.append(element)
-        # hidden: marked so, aria-hidden, styled display:none or visibility:hidden, or screen-reader-only
-        style, classes = get("style"), get("class")
-        if (
-            get("hidden") is not None or get("aria-hidden") == "true" or (style and _hiding_style(style))
-            or (classes and _is_screen_reader_only(classes))
-        ):
+        if _hides(get):
             hidden.append(element)
     if hidden:
         total = len(_TEXT(root))
@@ -381,19 +411,33 @@ def _few_words(strings: Iterable[str], limit: int = _SHORT_INLINE_WORDS) -> bool
     return len(text.split()) <= limit
 
 
+def _hides(get: Callable[[str], str | None]) -> bool:
+    """Whether an element's attributes (``get``) hide it: marked hidden or aria-hidden, styled
+    display:none or visibility:hidden, or of a screen-reader-only class."""
+    style, classes = get("style"), get("class")
+    return (
+        get("hidden") is not None or get("aria-hidden") == "true" or (style is not None and _hiding_style(style))
+        or (classes is not None and _is_screen_reader_only(classes))
+    )
+
+
 def _is_page_a_script_shows(element: etree._Element, total: int) -> bool:
-    """A hidden element that is the page itself, waiting for a script (a hidden body, React's
-    streamed ``<div hidden id="S:0">``, the page behind an open modal, marked aria-hidden): more
-    than ``_MOST_HIDDEN`` of the page's text, mostly not links, and neither furniture nor a dialog
-    by tag, role, class or id (an off-canvas menu or a consent dialog can outweigh a short story)."""
+    """:func:`_is_the_page` for a hidden element of the lxml tree (``total``: the page's characters)."""
     size = len(_TEXT(element))
-    if size <= total * _MOST_HIDDEN:
+    return size > total * _MOST_HIDDEN and _is_the_page(element.tag, element.get, size, lambda: sum(len(_TEXT(a)) for a in element.iter("a")))
+
+
+def _is_the_page(tag: str, get: Callable[[str], str | None], size: int, link_chars: Callable[[], int]) -> bool:
+    """Whether a hidden element holding more than ``_MOST_HIDDEN`` of the page's text (``size``
+    characters) is the page itself, waiting for a script (a hidden body, React's streamed ``<div
+    hidden id="S:0">``, the page behind an open modal, marked aria-hidden): mostly not links, and
+    neither furniture nor a dialog by tag, role, class or id (an off-canvas menu or a consent
+    dialog can outweigh a short story)."""
+    if tag in BOILERPLATE_REGION_TAGS or (get("role") or "").lower() in _NOT_A_PAGE_ROLES or get("aria-modal") == "true":
         return False
-    if element.tag in BOILERPLATE_REGION_TAGS or (element.get("role") or "").lower() in _NOT_A_PAGE_ROLES or element.get("aria-modal") == "true":
+    if _HIDDEN_FURNITURE.search(_class_tokens(f"{get('class') or ''} {get('id') or ''}")):
         return False
-    if _HIDDEN_FURNITURE.search(_class_tokens(f"{element.get('class') or ''} {element.get('id') or ''}")):
-        return False
-    return 2 * sum(len(_TEXT(link)) for link in element.iter("a")) < size
+    return 2 * link_chars() < size
 
 
 def _is_screen_reader_only(classes: str) -> bool:
