@@ -216,3 +216,14 @@ def test_custom_elements_inside_sentences_are_inline_in_both_parsers():
     assert [b.text for b in segment_html("<div>" * 100_000 + page + "</div>" * 100_000)] == expected
     hidden_between = "<div><x-a>Alpha</x-a><span hidden>hidden</span><x-b>Beta</x-b></div><p>The story goes on here.</p>"
     assert [b.text for b in segment_html(hidden_between)] == ["Alpha", "Beta", "The story goes on here."]  # hidden text is no neighbour
+
+
+def test_icon_font_glyphs_are_text_not_link_or_break_markers():
+    """Icon fonts put their glyphs in the private use area (Bootstrap's glyphicons at U+E001,
+    U+E002): when the walk marked links and line breaks with those characters, a glyph split a
+    paragraph in two and hid links from the link density."""
+    page = "<p>Read <a href='/r'>\ue001 the report</a> now.\ue002 It is long.</p><p>\ue000<a href='/a'>Home</a> <a href='/b'>News</a></p>"
+    blocks = segment_html(page)
+    assert [b.text for b in blocks] == ["Read \ue001 the report now.\ue002 It is long.", "\ue000Home News"]
+    assert blocks[1].dom.link_density > 0.8
+    assert in_both_parsers(page)[1] == [b.text for b in blocks]

@@ -59,9 +59,11 @@ _TEXT = etree.XPath("string()")
 _INVISIBLE = ("\u00ad", "\u200b")  # soft hyphen, zero-width space
 _WIDE = "\u3000-\u303f" + HAN_AND_KANA + "\uff00-\uffef"  # CJK punctuation, Han and kana, fullwidth forms
 _WIDE_LINE_BREAK = re.compile(f"(?<=[{_WIDE}])[ \t\r]*\n\\s*(?=[{_WIDE}])")
-_LINK_OPEN, _LINK_CLOSE, _BREAK = "\ue000", "\ue001", "\ue002"  # private-use markers
-_PARAGRAPH_BREAK = re.compile("\ue002(?:\\s*\ue002)+")
-_LINK_TEXT = re.compile("\ue000([^\ue001]*)")
+# Markers of links and line breaks in the text: Unicode noncharacters, which no text holds
+# (private-use ones did: icon fonts such as Bootstrap's glyphicons put their glyphs at U+E001...)
+_LINK_OPEN, _LINK_CLOSE, _BREAK = "\ufdd0", "\ufdd1", "\ufdd2"
+_PARAGRAPH_BREAK = re.compile(f"{_BREAK}(?:\\s*{_BREAK})+")
+_LINK_TEXT = re.compile(f"{_LINK_OPEN}([^{_LINK_CLOSE}]*)")
 _TOKEN_SPLIT = re.compile(r"[^0-9a-zA-Z]+")
 _FURNITURE_WORD = re.compile(  # in a block's DOM tokens; "entry-header", "post-footer" are an article's own
     rf"\b[as]_(?:{_FURNITURE_WORDS})\b|(?<![as]_entry )(?<![as]_post )(?<![as]_article )\b[as]_(?:header|footer)\b"
