@@ -13,9 +13,6 @@ import platform
 from datetime import datetime, timezone
 from pathlib import Path
 
-import joblib
-import sklearn
-
 from declutter.categories import LABELS
 
 FORMAT_VERSION = 2  # 2: shape columns in quantile bins (shape_edges_) instead of standardised
@@ -47,6 +44,9 @@ def sha256_of(path: Path) -> str:
 
 def save_model(model, directory: str | Path, **manifest_fields) -> Path:
     """Write ``model`` and its manifest (versions, categories, features, hash, extra fields)."""
+    import joblib
+    import sklearn
+
     from declutter import __version__
 
     directory = Path(directory)
@@ -82,6 +82,9 @@ def read_manifest(directory: str | Path) -> dict:
 def load_model(directory: str | Path | None = None, trust: bool = False, check_only: bool = False):
     """Load a model directory after checking trust, integrity and versions. With
     ``check_only`` every check runs but nothing is unpickled: returns ``(None, manifest)``."""
+    import joblib  # here, not at the top: ``declutter --help`` need not import scikit-learn
+    import sklearn
+
     from declutter import __version__
 
     is_default = directory is None
