@@ -68,11 +68,47 @@ def test_a_charset_the_transport_declares_is_used_where_detection_is_unsure(clea
 
 def test_utf8_with_a_stray_byte_stays_utf8(cleaner):
     """One windows-1252 byte in a UTF-8 page must not turn the whole page into mojibake."""
+    english = "Plain English text — with one dash, and a stray byte: caf"
+    assert cleaner.segment(english.encode() + b"\xe9.", "text")[0].text == english + "\ufffd."
     story = STORIES["russian"].split("\n")
     data = story[0].encode() + b" \xe9\n" + story[1].encode()
     assert lines(cleaner.segment(data, "text")) == [story[0] + " \ufffd", story[1]]
     page = ('<html><head><meta charset="utf-8"></head><body><p>' + STORIES["german"].replace("\n", "</p><p>") + "</p><p>caf").encode() + b"\xe9</p></body></html>"
     assert lines(cleaner.segment(page)) == [*STORIES["german"].split("\n"), "caf\ufffd"]
+
+
+def test_a_legacy_story_inside_a_page_of_ascii_markup_is_detected(cleaner):
+    """A detector given the whole page samples a few chunks of ASCII markup and finds nothing:
+    it is given the bytes around the non-ASCII runs."""
+    head = "<html><head><title>News</title><style>" + "p { margin: 0 0 1em; font-family: Georgia, serif; }\n" * 800 + "</style></head>"
+    for story, encoding in (("russian", "cp1251"), ("arabic", "cp1256"), ("japanese", "shift_jis"), ("polish", "cp1250")):
+        body = "".join(f"<p>{line}</p>" for line in STORIES[story].split("\n"))
+        page = f"{head}<body><article>{body}</article></body></html>"
+        assert lines(cleaner.segment(page.encode(encoding), "html")) == STORIES[story].split("\n"), (story, encoding)
+
+
+@pytest.mark.parametrize("label", ["euc-kr", "ks_c_5601-1987"])
+def test_a_declared_encoding_is_read_as_browsers_read_it(cleaner, label):
+    """Korean pages labelled euc-kr hold UHC syllables Python's euc_kr lacks (똠), Japanese
+    shift_jis pages Microsoft's circled numbers (①): browsers read the larger encodings, and one
+    such character, or a last character cut in two, must not discard the declaration."""
+    korean = STORIES["korean"].replace("정부는", "똠정부는")
+    assert lines(cleaner.segment(korean.encode("cp949"), "text", encoding=label)) == korean.split("\n")
+    page = f'<html><head><meta charset="{label}"></head><body><p>{korean.replace(chr(10), "</p><p>")}</p></body></html>'
+    assert lines(cleaner.segment(page.encode("cp949"))) == korean.split("\n")
+    cut = STORIES["korean"].encode("cp949")[:-1]  # a record cut inside its last character
+    assert lines(cleaner.segment(cut, "text", encoding=label))[0] == STORIES["korean"].split("\n")[0]
+    japanese = "①" + STORIES["japanese"]
+    assert lines(cleaner.segment(japanese.encode("cp932"), "text", encoding="shift_jis")) == japanese.split("\n")
+
+
+@pytest.mark.parametrize("label", ["undefined", "unicode_escape", "utf-16", "cp037", "bogus", ""])
+def test_a_label_that_names_no_web_encoding_is_ignored(cleaner, label):
+    """``charset=undefined`` (a template left unfilled) made Python's "undefined" codec raise;
+    utf-16 read 8-bit bytes as CJK; EBCDIC and unicode_escape are no web encodings."""
+    assert lines(cleaner.segment(STORIES["russian"].encode("cp1251"), "text", encoding=label)) == STORIES["russian"].split("\n")
+    page = f'<html><head><meta charset="{label}"></head><body><p>{STORIES["russian"].replace(chr(10), "</p><p>")}</p></body></html>'
+    assert lines(cleaner.segment(page.encode("cp1251"))) == STORIES["russian"].split("\n")
 
 
 def test_a_page_that_declares_a_wrong_charset_but_is_utf8_is_read_as_utf8(cleaner):

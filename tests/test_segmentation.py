@@ -72,6 +72,7 @@ def in_both_parsers(page: str) -> tuple[list[str], list[str]]:
 def test_hidden_elements_and_line_breaks():
     page = """<html><body><div hidden>secret one</div><p style="display: none">secret two</p>
     <div aria-hidden="true">secret three <p hidden>inside</p></div><p>Visible<br>same paragraph</p>
+    <p aria-hidden="TRUE">secret four</p><p style="DISPLAY : NONE">secret five</p><p style="visibility:\thidden">secret six</p>
     <div>First block<br><br>Second block</div><p>tail <span style="display:none">x</span>kept</p></body></html>"""
     assert in_both_parsers(page) == (["Visible same paragraph", "First block", "Second block", "tail kept"],) * 2
 

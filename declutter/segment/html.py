@@ -37,6 +37,7 @@ _INLINE = frozenset(INLINE_TAGS)
 BOILERPLATE_REGION_TAGS = frozenset({"nav", "header", "footer", "aside", "form", "menu"})
 BOILERPLATE_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "search", "menu"})
 _HIDING_STYLES = ("display:none", "visibility:hidden")
+_NO_WHITESPACE = str.maketrans("", "", " \t\n\r\f")
 #: class names that hide an element from sight and leave it to screen readers (Bootstrap,
 #: WordPress, HTML5 Boilerplate, Drupal): "Skip to content", "(opens in a new window)", "Footnote"
 _SCREEN_READER_ONLY = re.compile(  # a class attribute splits at ASCII whitespace only
@@ -190,7 +191,7 @@ def _drop_hidden_in_soup(soup) -> None:
     for node in reversed(nodes):  # children before their parents
         key, parent = id(node), id(node.parent)
         if type(node) in (NavigableString, CData):
-            chars[key] = len(node)
+            chars[key] = len(node)  # html.parser keeps less blank text than libxml2: a share that blank text decides can differ
         elif isinstance(node, Tag) and node.name == "a":
             linked[key] = chars.get(key, 0)
         chars[parent] = chars.get(parent, 0) + chars.get(key, 0)
@@ -418,7 +419,7 @@ def _hides(get: Callable[[str], str | None]) -> bool:
     display:none or visibility:hidden, or of a screen-reader-only class."""
     style, classes = get("style"), get("class")
     return (
-        get("hidden") is not None or get("aria-hidden") == "true" or (style is not None and _hiding_style(style))
+        get("hidden") is not None or (get("aria-hidden") or "").lower() == "true" or (style is not None and _hiding_style(style))
         or (classes is not None and _is_screen_reader_only(classes))
     )
 
@@ -451,10 +452,10 @@ def _is_screen_reader_only(classes: str) -> bool:
     return _SCREEN_READER_ONLY.search(classes) is not None and not ("not-sr-only" in classes and _SHOWN_FROM_A_WIDTH.search(classes))
 
 
-def _hiding_style(style: str | None) -> bool:
-    if not style:
-        return False
-    compact = style.replace(" ", "")
+def _hiding_style(style: str) -> bool:
+    """Whether an inline style says display:none or visibility:hidden (CSS is case-insensitive and
+    allows whitespace around the colon)."""
+    compact = style.lower().translate(_NO_WHITESPACE)
     return any(hiding in compact for hiding in _HIDING_STYLES)
 
 
