@@ -3,7 +3,8 @@
 Every input record comes out either as a :class:`Record` or as a :class:`Failure` that says why
 it could not be read, so nothing is ever lost silently. Readers never hold a corpus in memory.
 In a WARC file the records are its ``response`` and ``resource`` records: a page (HTML or text)
-is a Record, any other content (image, PDF, script), an empty or a damaged one a Failure.
+is a Record; any other content (image, PDF, script), a response whose HTTP status is not 2xx
+(a redirect, an error page), an empty or a damaged one a Failure.
 ``request``, ``metadata``, ``warcinfo`` and ``revisit`` records hold no document and are no records.
 """
 
@@ -396,8 +397,11 @@ def _warc_item(record, content: bytes | None, source: str, offset: int, damage: 
     doc_id = record.rec_headers.get_header("WARC-Record-ID") or f"{source}@{offset}"
     key = f"{source}@{offset}"
     media_type = _media_type(record)
+    status = record.http_headers.get_statuscode() if record.http_headers is not None else None
     if damage:
         reason = damage
+    elif status and not status.startswith("2"):  # a redirect's stub, an error page: not the page asked for
+        reason = f"not a page: HTTP status {record.http_headers.statusline}"
     elif media_type not in PAGE_FORMATS:
         reason = f"not a page: Content-Type {media_type} (read: {', '.join(t for t in PAGE_FORMATS if t)}, or none)"
     elif content is None:

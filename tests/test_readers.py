@@ -157,18 +157,26 @@ def test_only_html_and_text_responses_and_resources_are_records_and_the_rest_is_
         writer.write_record(writer.create_warc_record("https://a.example/saved.html", "resource", payload=io.BytesIO(page(1)), warc_content_type="text/html"))
         writer.write_record(writer.create_warc_record("https://a.example/photo.jpg", "resource", payload=io.BytesIO(b"\xff\xd8\xff\xe0" + bytes(4000)), warc_content_type="image/jpeg"))
         writer.write_record(writer.create_revisit_record("https://a.example/page", digest="sha1:AAAA", refers_to_uri="https://a.example/page", refers_to_date="2024-01-01T00:00:00Z", http_headers=http("text/html")))
+        for url, status, body in [  # a redirect's stub and error pages are not the page asked for
+            ("https://a.example/old", "301 Moved Permanently", b"<html><body><h1>Moved Permanently</h1><p>The document has moved.</p></body></html>"),
+            ("https://a.example/gone", "404 Not Found", b"<html><body><h1>Page not found</h1><p>Try the search.</p></body></html>"),
+            ("https://a.example/broken", "500 Internal Server Error", b"<html><body><p>Something went wrong.</p></body></html>"),
+            ("https://a.example/mirror", "203 Non-Authoritative Information", page(2)),
+        ]:
+            writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=http("text/html", status)))
 
     records, failures = read(path)
 
     assert {(r.url, r.format) for r in records} == {
         ("https://a.example/page", "html"), ("https://a.example/page.xhtml", "html"), ("https://a.example/notes.txt", "text"),
-        ("https://a.example/no-type", "auto"), ("https://a.example/saved.html", "html"),
+        ("https://a.example/no-type", "auto"), ("https://a.example/saved.html", "html"), ("https://a.example/mirror", "html"),
     }
     assert {r.url: r.content for r in records}["https://a.example/saved.html"] == page(1)
     reasons = {f.extra["url"]: f.reason for f in failures}
-    assert set(reasons) == {f"https://a.example/{name}" for name in ("logo.png", "report.pdf", "app.js", "site.css", "api", "photo.jpg")}
+    assert set(reasons) == {f"https://a.example/{name}" for name in ("logo.png", "report.pdf", "app.js", "site.css", "api", "photo.jpg", "old", "gone", "broken")}
     assert all(reason.startswith("not a page:") for reason in reasons.values())
     assert "image/png" in reasons["https://a.example/logo.png"] and "text/css" in reasons["https://a.example/site.css"]
+    assert reasons["https://a.example/gone"] == "not a page: HTTP status 404 Not Found" and "301 Moved" in reasons["https://a.example/old"]
 
 
 # -- directories --------------------------------------------------------------------------------
