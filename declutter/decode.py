@@ -47,6 +47,8 @@ _CONTROL_BYTES = bytes(c for c in range(32) if c not in (9, 10, 12, 13))
 _MOSTLY_UTF8 = 3  # bytes of valid multi-byte characters per invalid sequence from which bytes are UTF-8 (one em dash)
 _MOSTLY_DECODED = 50  # a declared encoding is believed with one U+FFFD per this many characters past ASCII
 _NON_ASCII_RUN = re.compile(rb"[\x80-\xff]+")
+# the last byte that is neither part of a multi-byte character nor a digit (GB18030 uses digits)
+_CUT_AFTER = re.compile(rb"[\x00-\x2f\x3a-\x3f][^\x00-\x2f\x3a-\x3f]*\Z")
 _DETECTION_SAMPLE = 65536  # bytes around non-ASCII runs given to the detector
 _BINARY_SHARE = 0.05  # more control bytes than this in the first 64 KB means binary data
 
@@ -146,14 +148,18 @@ def _detect(data: bytes) -> str:
 
 def _around_non_ascii(data: bytes) -> bytes:
     """The stretches of ``data`` around its runs of non-ASCII bytes, 40 bytes either side, up to
-    ``_DETECTION_SAMPLE`` bytes in all."""
+    ``_DETECTION_SAMPLE`` bytes in all, cut after a byte no multi-byte character holds; all of
+    ``data`` when it is dense in them and there is no such byte to cut at (a cut character made
+    charset-normalizer find no encoding)."""
     parts, size, end = [], 0, 0
-    for run in _NON_ASCII_RUN.finditer(data):
+    for run in _NON_ASCII_RUN.finditer(data):  # stretches more than 80 bytes apart are cut in plain ASCII
         start, stop = max(run.start() - 40, end), run.end() + 40
         parts.append(data[start:stop])
         size, end = size + stop - start, stop
         if size > _DETECTION_SAMPLE:
-            break
+            sample = b"".join(parts)
+            cut = _CUT_AFTER.search(sample, len(sample) - 1024)
+            return sample[: cut.start() + 1] if cut else data
     return b"".join(parts) or data
 
 

@@ -85,6 +85,8 @@ def test_a_legacy_story_inside_a_page_of_ascii_markup_is_detected(cleaner):
         body = "".join(f"<p>{line}</p>" for line in STORIES[story].split("\n"))
         page = f"{head}<body><article>{body}</article></body></html>"
         assert lines(cleaner.segment(page.encode(encoding), "html")) == STORIES[story].split("\n"), (story, encoding)
+    dense = STORIES["japanese"].replace("\n", "") * 3000  # 300 KB of double-byte text, no ASCII byte to cut a sample at
+    assert cleaner.segment(dense.encode("shift_jis"), "text")[0].text == dense
 
 
 @pytest.mark.parametrize("label", ["euc-kr", "ks_c_5601-1987"])
