@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 import re
 
 from bs4.dammit import EncodingDetector
@@ -21,36 +22,51 @@ _TAG_START = re.compile(  # an HTML tag from the first character on: a page or a
 _MARKUP = re.compile(r"</(?:p|div|article|section|span|a|h[1-6]|li|ul|ol|table|td|tr|b|i|em|strong|title|body|blockquote|figure)\s*>|<(?:br|p|img)[\s>/]", re.IGNORECASE)
 _LEADING_NOISE = re.compile(r"(?:\s+|\ufeff|<!--.*?(?:-->|$)|<\?xml[^>]*>)*", re.DOTALL)  # before a page's first tag
 _SNIFF_CHARS = 4096
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 #: Legacy encodings of the web (the WHATWG Encoding Standard's, as Python names them, less the
-#: Mac ones and ISO-2022-JP, which is 7-bit and so read as UTF-8): detection picks among these
-#: only, not cp1006 (Urdu) for "Café fermé." or cp852 (DOS) for curly quotes
+#: Mac ones): detection picks among these only, not cp1006 (Urdu) for "Café fermé." or cp852
+#: (DOS) for curly quotes
 WEB_ENCODINGS = (
     "cp1252", "cp1250", "cp1251", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257", "cp1258", "cp874", "cp866",
     "iso8859-2", "iso8859-3", "iso8859-4", "iso8859-5", "iso8859-6", "iso8859-7", "iso8859-8", "iso8859-10",
     "iso8859-13", "iso8859-14", "iso8859-15", "iso8859-16", "koi8-r", "koi8-u",
     "gb18030", "big5hkscs", "euc_jp", "cp932", "cp949",
 )
-#: Labels browsers read as a larger encoding than Python's codec of that name (WHATWG Encoding):
-#: "iso-8859-1" pages hold windows-1252's curly quotes and dashes, "euc-kr" pages UHC syllables,
-#: "shift_jis" pages Microsoft's circled numbers
-_BROWSER_ENCODINGS = {
-    **dict.fromkeys(("iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "ascii", "us-ascii"), "cp1252"),
-    **dict.fromkeys(("iso-8859-9", "iso8859-9", "latin5", "l5"), "cp1254"),
-    **dict.fromkeys(("tis-620", "iso-8859-11", "windows-874", "dos-874"), "cp874"),
-    **dict.fromkeys(("euc-kr", "ks_c_5601-1987", "korean", "windows-949"), "cp949"),
-    **dict.fromkeys(("shift_jis", "shift-jis", "sjis", "x-sjis", "ms_kanji", "windows-31j", "csshiftjis"), "cp932"),
-    **dict.fromkeys(("gb2312", "gbk", "x-gbk", "chinese", "csgb2312", "gb_2312-80"), "gb18030"),
-    **dict.fromkeys(("big5", "big5-hkscs", "cn-big5", "x-x-big5", "csbig5"), "big5hkscs"),
+_MULTI_BYTE = frozenset({"gb18030", "big5hkscs", "euc_jp", "cp932", "cp949"})
+#: Python codecs of labels browsers read as a larger encoding (WHATWG Encoding): "iso-8859-1"
+#: pages hold windows-1252's curly quotes and dashes, "euc-kr" pages UHC syllables, "shift_jis"
+#: pages Microsoft's circled numbers
+_READ_AS = {
+    "iso8859-1": "cp1252", "ascii": "cp1252", "iso8859-9": "cp1254", "tis-620": "cp874", "iso8859-11": "cp874",
+    "euc_kr": "cp949", "shift_jis": "cp932", "gb2312": "gb18030", "gbk": "gb18030", "big5": "big5hkscs",
+}
+#: web labels Python does not know
+_LABELS = {
+    "windows-874": "cp874", "dos-874": "cp874", "x-sjis": "cp932", "windows-31j": "cp932", "windows-949": "cp949",
+    "x-gbk": "gb18030", "x-euc-jp": "euc_jp", "cn-big5": "big5hkscs", "x-x-big5": "big5hkscs", "iso-8859-8-i": "iso8859-8",
+    "csiso88598i": "iso8859-8", "logical": "iso8859-8", "koi8": "koi8-r", "koi": "koi8-r", "koi8-ru": "koi8-u",
+    **dict.fromkeys(("cseuckr", "csksc56011987", "iso-ir-149", "ks_c_5601-1989", "ksc_5601"), "cp949"),
+    **dict.fromkeys(("csgb2312", "gb_2312", "gb_2312-80", "iso-ir-58", "csiso58gb231280"), "gb18030"),
+    **dict.fromkeys(("csiso88598e", "iso-8859-8-e", "visual"), "iso8859-8"),
+    **dict.fromkeys(("csiso88596e", "csiso88596i", "iso-8859-6-e", "iso-8859-6-i"), "iso8859-6"),
+    "csisolatin9": "iso8859-15", "sun_eu_greek": "iso8859-7", "cseucpkdfmtjapanese": "euc_jp",
+    "iso88591": "cp1252", "iso88599": "cp1254", "iso885911": "cp874",
+    **{f"x-cp125{n}": f"cp125{n}" for n in range(9)},
+    **{f"iso8859{n}": f"iso8859-{n}" for n in (2, 3, 4, 5, 6, 7, 8, 10, 13, 14, 15)},
 }
 _WEB_CODECS = frozenset(codecs.lookup(e).name for e in WEB_ENCODINGS)
 _CONTROL_BYTES = bytes(c for c in range(32) if c not in (9, 10, 12, 13))
-_MOSTLY_UTF8 = 3  # bytes of valid multi-byte characters per invalid sequence from which bytes are UTF-8 (one em dash)
+#: bytes of valid multi-byte UTF-8 characters per invalid sequence from which bytes are taken for
+#: UTF-8 with damage: declared UTF-8; nothing declared (one em dash beside a stray byte); a legacy
+#: encoding declared that reads them cleanly (a cp1252 story in a UTF-8 page template)
+_DAMAGED_UTF8 = {"utf-8": 2, None: 3, "legacy": 20}
 _MOSTLY_DECODED = 50  # a declared encoding is believed with one U+FFFD per this many characters past ASCII
 _NON_ASCII_RUN = re.compile(rb"[\x80-\xff]+")
 # the last byte that is neither part of a multi-byte character nor a digit (GB18030 uses digits)
 _CUT_AFTER = re.compile(rb"[\x00-\x2f\x3a-\x3f][^\x00-\x2f\x3a-\x3f]*\Z")
 _DETECTION_SAMPLE = 65536  # bytes around non-ASCII runs given to the detector
 _BINARY_SHARE = 0.05  # more control bytes than this in the first 64 KB means binary data
+_ISO_2022_JP = (b"\x1b$B", b"\x1b$@", b"\x1b(J")  # escapes into JIS X 0208 / 0201: 7-bit Japanese
 
 
 class DecodeError(ValueError):
@@ -61,81 +77,104 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codec
 
 
 def decode_bytes(data: bytes, declared: str | None = None) -> str:
-    """Decode bytes of unknown encoding: a byte-order mark, else UTF-8 when they are UTF-8 (a
-    few damaged bytes aside), else the web encoding ``declared`` by their transport (an HTTP
-    Content-Type), else the one the document declares (``<meta charset>``, an XML declaration),
-    else the one :func:`_detect` finds."""
+    """Decode bytes of unknown encoding: a byte-order mark; else UTF-8 when they are UTF-8, a few
+    damaged bytes aside; else the encoding their transport declares (``declared``, an HTTP
+    Content-Type's charset) or, first when the transport only says ISO-8859-1 (a server's
+    default), the one the document declares (``<meta charset>``, an XML declaration), each read
+    as a browser reads it; else the one :func:`_detect` finds."""
+    return _decode(data, declared).replace("\x00", "")
+
+
+def _decode(data: bytes, declared: str | None) -> str:
     if not data:
         return ""
     for bom, encoding in _BOMS:  # UTF-16/32 text is full of NUL bytes: it must not be taken for binary;
         # the mark itself is not text
         if data.startswith(bom):
             try:
-                return data.decode(encoding).replace("\x00", "")
+                return data.decode(encoding)
             except UnicodeDecodeError as exc:
                 raise DecodeError(f"starts with a {encoding} byte-order mark but is not {encoding}: {exc}") from exc
     sample = data[:65536]
+    if any(escape in sample for escape in _ISO_2022_JP):  # its escapes are control bytes
+        with contextlib.suppress(UnicodeDecodeError):
+            return data.decode("iso2022_jp")
     control = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     if control > max(2, len(sample) * _BINARY_SHARE):
         raise DecodeError(f"binary data: {control} control bytes in the first {len(sample)} bytes")
     try:
-        return data.decode("utf-8").replace("\x00", "")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    if (text := _damaged_utf8(data)) is not None:
-        return text.replace("\x00", "")
-    for encoding in (declared, EncodingDetector.find_declared_encoding(sample, is_html=looks_like_html(sample.decode("latin-1")))):
-        if (text := _decode_as(data, encoding)) is not None:
-            return text.replace("\x00", "")
-    return _detect(data).replace("\x00", "")
+    utf8, ratio = _damaged_utf8(data)
+    in_document = EncodingDetector.find_declared_encoding(sample, is_html=looks_like_html(sample.decode("latin-1")))
+    labels = [declared, in_document]
+    if _web_codec(declared) == "cp1252" and in_document and _web_codec(in_document) != "cp1252":
+        labels.reverse()  # "charset=ISO-8859-1" is many servers' default, the page knows better
+    for label in labels:
+        if _is_utf8(label):
+            if ratio >= _DAMAGED_UTF8["utf-8"]:
+                return utf8
+        elif (text := _decode_as(data, label)) is not None:
+            return utf8 if ratio >= _DAMAGED_UTF8["legacy"] else text
+    return utf8 if ratio >= _DAMAGED_UTF8[None] else _detect(data)
 
 
-def _damaged_utf8(data: bytes) -> str | None:
+def _damaged_utf8(data: bytes) -> tuple[str, float]:
     """``data`` as UTF-8 with U+FFFD for its invalid sequences (a stray windows-1252 byte, a cut
-    character) when its valid multi-byte characters outweigh them ``_MOSTLY_UTF8`` to one; legacy
-    text forms few valid sequences by chance, and hardly any of three bytes."""
+    character), and the bytes of valid multi-byte characters per invalid sequence: legacy text
+    forms few valid sequences by chance (at most two bytes per invalid one in the team's tests),
+    and hardly any of three bytes."""
     text = data.decode("utf-8", errors="replace")
     replaced = text.count("\ufffd")
     invalid = replaced - data.count(b"\xef\xbf\xbd")  # U+FFFD that were not in the bytes
     valid_bytes = len(text.encode("utf-8")) - len(text.encode("ascii", errors="ignore")) - 3 * replaced
-    return text if valid_bytes >= _MOSTLY_UTF8 * invalid else None
+    return text, valid_bytes / max(invalid, 1)
+
+
+def _is_utf8(label: str | None) -> bool:
+    return isinstance(label, str) and label.strip().lower().replace("_", "-") in ("utf-8", "utf8", "unicode-1-1-utf-8", "x-unicode20utf8")
 
 
 def _web_codec(label: str | None) -> str | None:
-    """The codec a browser decodes ``label`` with, when it names a legacy web encoding; None for
-    UTF-8 (tried before), UTF-16 on 8-bit data, and labels no page means (``undefined``,
-    ``unicode_escape``, EBCDIC)."""
-    if not label:
+    """The codec a browser decodes ``label`` with when it names a legacy web encoding, else None
+    (UTF-8, UTF-16 on 8-bit data, and labels no page means: ``undefined``, ``unicode_escape``,
+    EBCDIC, anything but a plain ASCII name)."""
+    if not isinstance(label, str) or not label.isascii() or "\x00" in label:
         return None
     label = label.strip().lower()
-    if label in _BROWSER_ENCODINGS:
-        return _BROWSER_ENCODINGS[label]
+    if label in _LABELS:
+        return _LABELS[label]
     try:
         name = codecs.lookup(label).name
-    except LookupError:
+    except (LookupError, ValueError):
         return None
+    name = _READ_AS.get(name, name)
     return name if name in _WEB_CODECS else None
 
 
 def _decode_as(data: bytes, label: str | None) -> str | None:
     """``data`` decoded in the web encoding ``label`` names, or None when it names none or leaves
-    more than one character past ASCII in ``_MOSTLY_DECODED`` undecodable (a character or two
-    outside it, a cut last character, do not discard a declaration)."""
+    more than one character past ASCII in ``_MOSTLY_DECODED`` undecodable (U+FFFD; in a
+    multi-byte encoding also private-use characters: Big5 read as GB18030 makes them). One
+    character outside the encoding, or a last character cut in two, does not discard the
+    declaration."""
     codec = _web_codec(label)
     if codec is None:
         return None
     text = data.decode(codec, errors="replace")
     beyond_ascii = len(text) - len(text.encode("ascii", errors="ignore"))
-    return text if text.count("\ufffd") <= max(1, beyond_ascii // _MOSTLY_DECODED) else None
+    bad = text.count("\ufffd") + (len(_PRIVATE_USE.findall(text)) if codec in _MULTI_BYTE else 0)
+    return text if bad <= max(1, beyond_ascii // _MOSTLY_DECODED) else None
 
 
 def _detect(data: bytes) -> str:
     """``data`` decoded in the web encoding charset-normalizer finds most plausible for the bytes
     around its non-ASCII runs (given a whole page, it samples a few chunks of ASCII markup and
-    finds nothing); where several read them equally well (short Western text), windows-1252, the
-    web's usual one. charset-normalizer, not bs4's default chardet: chardet read Arabic
-    windows-1256 as Greek, Ukrainian windows-1251 as Mac Cyrillic and Polish windows-1250 as
-    windows-1252."""
+    finds nothing). Where several read them equally well, windows-1252, the web's usual
+    encoding, else a single-byte one (short Cyrillic read as Shift_JIS half-width kana).
+    charset-normalizer, not bs4's default chardet: chardet read Arabic windows-1256 as Greek,
+    Ukrainian windows-1251 as Mac Cyrillic and Polish windows-1250 as windows-1252."""
     matches = list(from_bytes(_around_non_ascii(data), cp_isolation=list(WEB_ENCODINGS)))
     if not matches:
         return data.decode("windows-1252", errors="replace")
@@ -143,14 +182,15 @@ def _detect(data: bytes) -> str:
     tied = [m for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence)]
     if any("cp1252" in m.could_be_from_charset for m in tied):
         return data.decode("windows-1252", errors="replace")
-    return data.decode(best.encoding, errors="replace")
+    chosen = next((m for m in tied if m.encoding not in _MULTI_BYTE), best)
+    return data.decode(chosen.encoding, errors="replace")
 
 
 def _around_non_ascii(data: bytes) -> bytes:
-    """The stretches of ``data`` around its runs of non-ASCII bytes, 40 bytes either side, up to
-    ``_DETECTION_SAMPLE`` bytes in all, cut after a byte no multi-byte character holds; all of
-    ``data`` when it is dense in them and there is no such byte to cut at (a cut character made
-    charset-normalizer find no encoding)."""
+    """The stretches of ``data`` around its runs of non-ASCII bytes, 40 bytes either side, until
+    they pass ``_DETECTION_SAMPLE`` bytes, then cut after a byte no multi-byte character holds;
+    all of ``data`` when there is no such byte near the end (dense text: a sample cut inside a
+    character made charset-normalizer find no encoding)."""
     parts, size, end = [], 0, 0
     for run in _NON_ASCII_RUN.finditer(data):  # stretches more than 80 bytes apart are cut in plain ASCII
         start, stop = max(run.start() - 40, end), run.end() + 40

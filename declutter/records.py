@@ -365,6 +365,16 @@ def _media_type(record) -> str:
     return (headers.get_header("Content-Type") or "").split(";")[0].strip().lower()
 
 
+def _http_status(record) -> str | None:
+    """The three-digit HTTP status of a response, None when it has no HTTP block (warcio then reads
+    the page's first line as a status line)."""
+    headers = record.http_headers
+    if headers is None or not (headers.protocol or "").upper().startswith("HTTP/"):
+        return None
+    status = headers.get_statuscode() or ""
+    return status if len(status) == 3 and status.isdigit() else None
+
+
 def _charset(record) -> str | None:
     """The charset parameter of the Content-Type ``_media_type`` reads (``text/html;
     charset=windows-1251``): pages that rely on their server's header declare none themselves."""
@@ -397,11 +407,11 @@ def _warc_item(record, content: bytes | None, source: str, offset: int, damage: 
     doc_id = record.rec_headers.get_header("WARC-Record-ID") or f"{source}@{offset}"
     key = f"{source}@{offset}"
     media_type = _media_type(record)
-    status = record.http_headers.get_statuscode() if record.http_headers is not None else None
+    status = _http_status(record)
     if damage:
         reason = damage
-    elif status and not status.startswith("2"):  # a redirect's stub, an error page: not the page asked for
-        reason = f"not a page: HTTP status {record.http_headers.statusline}"
+    elif status and status[0] in "345":  # a redirect's stub, an error page: not the page asked for
+        reason = f"not a page: HTTP status {record.http_headers.statusline[:100]}"
     elif media_type not in PAGE_FORMATS:
         reason = f"not a page: Content-Type {media_type} (read: {', '.join(t for t in PAGE_FORMATS if t)}, or none)"
     elif content is None:

@@ -113,6 +113,41 @@ def test_a_label_that_names_no_web_encoding_is_ignored(cleaner, label):
     assert lines(cleaner.segment(page.encode("cp1251"))) == STORIES["russian"].split("\n")
 
 
+def test_a_declaration_decides_between_damaged_utf8_and_a_legacy_encoding(cleaner):
+    """A windows-1252 story in a page template whose menu is UTF-8 reads as the page says; a
+    UTF-8 page with a windows-1252 comment pasted in stays UTF-8, as it says."""
+    story = "The council’s budget, approved on Tuesday, wasn’t what residents expected."
+    template = "<nav>Home › News › Local › City · Sport · Weather</nav>".encode()  # 13 bytes of UTF-8 beyond ASCII
+    page = b'<html><head><meta charset="windows-1252"></head><body>' + template + b"<p>" + story.encode("cp1252") + b"</p></body></html>"
+    assert story in lines(cleaner.segment(page))
+    german = STORIES["german"].split("\n")
+    page = ('<html><head><meta charset="utf-8"></head><body><p>' + german[0] + "</p><p>").encode() + "Das hätte man früher müssen, schön.".encode("cp1252") + b"</p></body></html>"
+    assert lines(cleaner.segment(page))[0] == german[0]
+    assert lines(cleaner.segment(page[page.index(b"<body>"):], encoding="utf-8"))[0] == german[0]
+
+
+def test_a_server_default_latin1_gives_way_to_the_page_and_a_wrong_label_to_detection(cleaner):
+    """"charset=ISO-8859-1" is many servers' default for every page; Big5 bytes labelled gb2312
+    read as GB18030 without a single U+FFFD, but into private-use characters."""
+    russian = STORIES["russian"].split("\n")
+    page = f'<html><head><meta charset="windows-1251"></head><body><p>{russian[0]}</p></body></html>'.encode("cp1251")
+    assert lines(cleaner.segment(page, encoding="ISO-8859-1")) == russian[:1]
+    chinese = STORIES["traditional chinese"].split("\n")
+    page = f'<html><head><meta charset="gb2312"></head><body><p>{chinese[0]}</p><p>{chinese[1]}</p></body></html>'.encode("big5")
+    assert lines(cleaner.segment(page)) == chinese
+
+
+def test_iso_2022_jp_and_odd_labels(cleaner):
+    """ISO-2022-JP is 7-bit with escape bytes (taken for binary data before); a label holding a
+    NUL, or one that is no string, is ignored instead of failing the record."""
+    japanese = STORIES["japanese"]
+    assert lines(cleaner.segment(japanese.encode("iso2022_jp"), "text")) == japanese.split("\n")
+    page = '<html><head><meta charset="windows-1251\x00"></head><body><p>' + STORIES["russian"].split("\n")[0] + "</p></body></html>"
+    assert lines(cleaner.segment(page.encode("cp1251"))) == STORIES["russian"].split("\n")[:1]
+    for label in (b"cp1251", 1251, "\udc80"):
+        assert lines(cleaner.segment(STORIES["russian"].encode("cp1251"), "text", encoding=label)) == STORIES["russian"].split("\n")
+
+
 def test_a_page_that_declares_a_wrong_charset_but_is_utf8_is_read_as_utf8(cleaner):
     page = '<html><head><meta charset="iso-8859-1"></head><body><p>' + STORIES["french"].replace("\n", "</p><p>") + "</p></body></html>"
     assert lines(cleaner.segment(page.encode())) == STORIES["french"].split("\n")

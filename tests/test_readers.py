@@ -162,6 +162,7 @@ def test_only_html_and_text_responses_and_resources_are_records_and_the_rest_is_
             ("https://a.example/gone", "404 Not Found", b"<html><body><h1>Page not found</h1><p>Try the search.</p></body></html>"),
             ("https://a.example/broken", "500 Internal Server Error", b"<html><body><p>Something went wrong.</p></body></html>"),
             ("https://a.example/mirror", "203 Non-Authoritative Information", page(2)),
+            ("https://a.example/continued", "100 Continue", page(3)),  # an interim status: the final one follows in the block
         ]:
             writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=http("text/html", status)))
 
@@ -170,6 +171,7 @@ def test_only_html_and_text_responses_and_resources_are_records_and_the_rest_is_
     assert {(r.url, r.format) for r in records} == {
         ("https://a.example/page", "html"), ("https://a.example/page.xhtml", "html"), ("https://a.example/notes.txt", "text"),
         ("https://a.example/no-type", "auto"), ("https://a.example/saved.html", "html"), ("https://a.example/mirror", "html"),
+        ("https://a.example/continued", "html"),
     }
     assert {r.url: r.content for r in records}["https://a.example/saved.html"] == page(1)
     reasons = {f.extra["url"]: f.reason for f in failures}
