@@ -28,26 +28,27 @@ WEB_ENCODINGS = (
     "cp1252", "cp1250", "cp1251", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257", "cp1258", "cp874", "cp866",
     "iso8859-2", "iso8859-3", "iso8859-4", "iso8859-5", "iso8859-6", "iso8859-7", "iso8859-8", "iso8859-10",
     "iso8859-13", "iso8859-14", "iso8859-15", "iso8859-16", "koi8-r", "koi8-u",
-    "gb18030", "big5hkscs", "euc_jp", "cp932", "cp949",
+    "gb18030", "big5hkscs", "euc_jis_2004", "cp932", "cp949",
 )
-_MULTI_BYTE = frozenset({"gb18030", "big5hkscs", "euc_jp", "cp932", "cp949"})
+_MULTI_BYTE = frozenset({"gb18030", "big5hkscs", "euc_jis_2004", "cp932", "cp949"})
 #: Python codecs of labels browsers read as a larger encoding (WHATWG Encoding): "iso-8859-1"
 #: pages hold windows-1252's curly quotes and dashes, "euc-kr" pages UHC syllables, "shift_jis"
-#: pages Microsoft's circled numbers
+#: and "euc-jp" pages the circled numbers of Microsoft and NEC
 _READ_AS = {
     "iso8859-1": "cp1252", "ascii": "cp1252", "iso8859-9": "cp1254", "tis-620": "cp874", "iso8859-11": "cp874",
     "euc_kr": "cp949", "shift_jis": "cp932", "gb2312": "gb18030", "gbk": "gb18030", "big5": "big5hkscs",
+    "euc_jp": "euc_jis_2004",  # with row 13's circled numbers and ㈱, as NEC's EUC-JP has them
 }
 #: web labels Python does not know
 _LABELS = {
     "windows-874": "cp874", "dos-874": "cp874", "x-sjis": "cp932", "windows-31j": "cp932", "windows-949": "cp949",
-    "x-gbk": "gb18030", "x-euc-jp": "euc_jp", "cn-big5": "big5hkscs", "x-x-big5": "big5hkscs", "iso-8859-8-i": "iso8859-8",
+    "x-gbk": "gb18030", "x-euc-jp": "euc_jis_2004", "cn-big5": "big5hkscs", "x-x-big5": "big5hkscs", "iso-8859-8-i": "iso8859-8",
     "csiso88598i": "iso8859-8", "logical": "iso8859-8", "koi8": "koi8-r", "koi": "koi8-r", "koi8-ru": "koi8-u",
     **dict.fromkeys(("cseuckr", "csksc56011987", "iso-ir-149", "ks_c_5601-1989", "ksc_5601"), "cp949"),
     **dict.fromkeys(("csgb2312", "gb_2312", "gb_2312-80", "iso-ir-58", "csiso58gb231280"), "gb18030"),
     **dict.fromkeys(("csiso88598e", "iso-8859-8-e", "visual"), "iso8859-8"),
     **dict.fromkeys(("csiso88596e", "csiso88596i", "iso-8859-6-e", "iso-8859-6-i"), "iso8859-6"),
-    "csisolatin9": "iso8859-15", "sun_eu_greek": "iso8859-7", "cseucpkdfmtjapanese": "euc_jp",
+    "csisolatin9": "iso8859-15", "sun_eu_greek": "iso8859-7", "cseucpkdfmtjapanese": "euc_jis_2004",
     "iso88591": "cp1252", "iso88599": "cp1254", "iso885911": "cp874",
     **{f"x-cp125{n}": f"cp125{n}" for n in range(9)},
     **{f"iso8859{n}": f"iso8859-{n}" for n in (2, 3, 4, 5, 6, 7, 8, 10, 13, 14, 15)},

@@ -92,7 +92,7 @@ def test_a_legacy_story_inside_a_page_of_ascii_markup_is_detected(cleaner):
 @pytest.mark.parametrize("label", ["euc-kr", "ks_c_5601-1987"])
 def test_a_declared_encoding_is_read_as_browsers_read_it(cleaner, label):
     """Korean pages labelled euc-kr hold UHC syllables Python's euc_kr lacks (똠), Japanese
-    shift_jis pages Microsoft's circled numbers (①): browsers read the larger encodings, and one
+    shift_jis and euc-jp pages the circled numbers of Microsoft and NEC (①, ㈱): browsers read the larger encodings, and one
     such character, or a last character cut in two, must not discard the declaration."""
     korean = STORIES["korean"].replace("정부는", "똠정부는")
     assert lines(cleaner.segment(korean.encode("cp949"), "text", encoding=label)) == korean.split("\n")
@@ -102,6 +102,9 @@ def test_a_declared_encoding_is_read_as_browsers_read_it(cleaner, label):
     assert lines(cleaner.segment(cut, "text", encoding=label))[0] == STORIES["korean"].split("\n")[0]
     japanese = "①" + STORIES["japanese"]
     assert lines(cleaner.segment(japanese.encode("cp932"), "text", encoding="shift_jis")) == japanese.split("\n")
+    nec = "運営：㈱ニュース\n①" + STORIES["japanese"]  # NEC's row 13 in EUC-JP, as browsers decode it
+    assert lines(cleaner.segment(nec.encode("euc_jis_2004"), "text", encoding="euc-jp")) == nec.split("\n")
+    assert lines(cleaner.segment(nec.encode("euc_jis_2004"), "text")) == nec.split("\n")
 
 
 @pytest.mark.parametrize("label", ["undefined", "unicode_escape", "utf-16", "cp037", "bogus", ""])
