@@ -33,11 +33,11 @@ WEB_ENCODINGS = (
 _MULTI_BYTE = frozenset({"gb18030", "big5hkscs", "euc_jis_2004", "cp932", "cp949"})
 #: Python codecs of labels browsers read as a larger encoding (WHATWG Encoding): "iso-8859-1"
 #: pages hold windows-1252's curly quotes and dashes, "euc-kr" pages UHC syllables, "shift_jis"
-#: and "euc-jp" pages the circled numbers of Microsoft and NEC
+#: pages Microsoft's circled numbers
 _READ_AS = {
     "iso8859-1": "cp1252", "ascii": "cp1252", "iso8859-9": "cp1254", "tis-620": "cp874", "iso8859-11": "cp874",
     "euc_kr": "cp949", "shift_jis": "cp932", "gb2312": "gb18030", "gbk": "gb18030", "big5": "big5hkscs",
-    "euc_jp": "euc_jis_2004",  # with row 13's circled numbers and ㈱, as NEC's EUC-JP has them
+    "euc_jp": "euc_jis_2004",  # detection's name for EUC-JP; decoded by _decode_in
 }
 #: web labels Python does not know
 _LABELS = {
@@ -55,10 +55,11 @@ _LABELS = {
 }
 _WEB_CODECS = frozenset(codecs.lookup(e).name for e in WEB_ENCODINGS)
 _CONTROL_BYTES = bytes(c for c in range(32) if c not in (9, 10, 12, 13))
-#: bytes of valid multi-byte UTF-8 characters per invalid sequence from which bytes are taken for
-#: UTF-8 with damage: declared UTF-8; nothing declared (one em dash beside a stray byte); a legacy
-#: encoding declared that reads them cleanly (a cp1252 story in a UTF-8 page template)
-_DAMAGED_UTF8 = {"utf-8": 2, None: 3, "legacy": 20}
+# Bytes of valid multi-byte UTF-8 characters per invalid sequence from which bytes are taken for
+# UTF-8 with damage (see _damaged_utf8), when:
+_UTF8_DECLARED = 2
+_NOTHING_DECLARED = 3  # or only a server's default windows-1252 (one em dash beside a stray byte)
+_LEGACY_DECLARED = 20  # and it reads them cleanly (a cp1252 story in a UTF-8 page template)
 _MOSTLY_DECODED = 50  # a declared encoding is believed with one U+FFFD per this many characters past ASCII
 _NON_ASCII_RUN = re.compile(rb"[\x80-\xff]+")
 # the last byte that is neither part of a multi-byte character nor a digit (GB18030 uses digits)
@@ -78,9 +79,10 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codec
 def decode_bytes(data: bytes, declared: str | None = None) -> str:
     """Decode bytes of unknown encoding: a byte-order mark; else UTF-8 when they are UTF-8, a few
     damaged bytes aside; else the encoding their transport declares (``declared``, an HTTP
-    Content-Type's charset) or, first when the transport only says ISO-8859-1 (a server's
-    default), the one the document declares (``<meta charset>``, an XML declaration), each read
-    as a browser reads it; else the one :func:`_detect` finds."""
+    Content-Type's charset) or, first when the transport says only windows-1252 or a label read
+    as it (ISO-8859-1, ASCII: a server's default), the one the document declares (``<meta
+    charset>``, an XML declaration), each read as a browser reads it; else the one
+    :func:`_detect` finds."""
     return _decode(data, declared).replace("\x00", "")
 
 
@@ -110,15 +112,17 @@ def _decode(data: bytes, declared: str | None) -> str:
     utf8, ratio = _damaged_utf8(data)
     in_document = EncodingDetector.find_declared_encoding(sample, is_html=looks_like_html(sample.decode("latin-1")))
     labels = [declared, in_document]
-    if _web_codec(declared) == "cp1252" and in_document and _web_codec(in_document) != "cp1252":
-        labels.reverse()  # "charset=ISO-8859-1" is many servers' default, the page knows better
+    server_default = _web_codec(declared) == "cp1252"  # "charset=ISO-8859-1": many servers say it of every page
+    if server_default and in_document and _web_codec(in_document) != "cp1252":
+        labels.reverse()  # the page knows better
     for label in labels:
         if _is_utf8(label):
-            if ratio >= _DAMAGED_UTF8["utf-8"]:
+            if ratio >= _UTF8_DECLARED:
                 return utf8
         elif (text := _decode_as(data, label)) is not None:
-            return utf8 if ratio >= _DAMAGED_UTF8["legacy"] else text
-    return utf8 if ratio >= _DAMAGED_UTF8[None] else _detect(data)
+            weak = server_default and label is declared
+            return utf8 if ratio >= (_NOTHING_DECLARED if weak else _LEGACY_DECLARED) else text
+    return utf8 if ratio >= _NOTHING_DECLARED else _detect(data)
 
 
 def _damaged_utf8(data: bytes) -> tuple[str, float]:
@@ -141,7 +145,7 @@ def _web_codec(label: str | None) -> str | None:
     """The codec a browser decodes ``label`` with when it names a legacy web encoding, else None
     (UTF-8, UTF-16 on 8-bit data, and labels no page means: ``undefined``, ``unicode_escape``,
     EBCDIC, anything but a plain ASCII name)."""
-    if not isinstance(label, str) or not label.isascii() or "\x00" in label:
+    if not isinstance(label, str):
         return None
     label = label.strip().lower()
     if label in _LABELS:
@@ -163,7 +167,7 @@ def _decode_as(data: bytes, label: str | None) -> str | None:
     codec = _web_codec(label)
     if codec is None:
         return None
-    text = data.decode(codec, errors="replace")
+    text = _decode_in(data, codec)
     beyond_ascii = len(text) - len(text.encode("ascii", errors="ignore"))
     bad = text.count("\ufffd") + (len(_PRIVATE_USE.findall(text)) if codec in _MULTI_BYTE else 0)
     return text if bad <= max(1, beyond_ascii // _MOSTLY_DECODED) else None
@@ -186,7 +190,31 @@ def _detect(data: bytes) -> str:
     if any("cp1252" in m.could_be_from_charset for m in tied):
         return data.decode("windows-1252", errors="replace")
     chosen = next((m for m in tied if m.encoding not in _MULTI_BYTE), best)
-    return data.decode(chosen.encoding, errors="replace")
+    return _decode_in(data, chosen.encoding)
+
+
+def _decode_in(data: bytes, codec: str) -> str:
+    """``data`` in ``codec``, U+FFFD for what it cannot decode. EUC-JP (found as euc_jis_2004,
+    whose row 13 holds ①) as browsers decode it: JIS X 0208 and, beyond Python's euc_jp, the
+    rows Windows adds (NEC's ①, ㈱, IBM's 髙, 﨑), which euc_jis_2004 reads as other kanji."""
+    if codec == "euc_jis_2004":
+        return data.decode("euc_jp", errors="declutter-windows-jis")
+    return data.decode(codec, errors="replace")
+
+
+def _windows_jis(error: UnicodeDecodeError) -> tuple[str, int]:
+    """An EUC-JP pair Python's euc_jp cannot decode, through Shift_JIS as cp932 (Windows) reads it."""
+    data, start = error.object, error.start
+    if start + 1 < len(data) and 0xA1 <= data[start] <= 0xFE and 0xA1 <= data[start + 1] <= 0xFE:
+        row, cell = data[start] - 0x80, data[start + 1] - 0x80  # JIS X 0208 codes, 0x21-0x7E
+        lead = ((row + 1) >> 1) + (0x70 if row <= 0x5E else 0xB0)
+        trail = cell + 0x7E if row % 2 == 0 else cell + 0x1F + (cell + 0x1F >= 0x7F)
+        with contextlib.suppress(UnicodeDecodeError):
+            return bytes((lead, trail)).decode("cp932"), start + 2
+    return "\ufffd", error.end
+
+
+codecs.register_error("declutter-windows-jis", _windows_jis)
 
 
 def _around_non_ascii(data: bytes) -> bytes:

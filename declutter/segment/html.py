@@ -6,7 +6,8 @@ evidence, a fragment of one like plain text.
 The hot path stays in lxml's C code where it can: junk elements are removed with
 ``strip_elements``, inline tags are merged into their block with ``strip_tags`` (links are first
 wrapped in marker characters so link density survives), and a single ``iter()`` pass collects the
-blocks. No BeautifulSoup tree is built.
+blocks. No BeautifulSoup tree is built, but for markup nested deeper than libxml2's limit
+(:func:`_fallback_paragraphs`).
 """
 
 from __future__ import annotations
@@ -143,8 +144,8 @@ def read_fragment_as_text(paragraphs: list[Paragraph]) -> list[Paragraph]:
 def _fallback_paragraphs(data: str | bytes) -> list[Paragraph]:
     """Markup lxml cannot hold (nesting past its depth limit): BeautifulSoup's lenient parser
     recovers the text, a paragraph per block-level element (the text of inline ones stays in
-    its sentence; ``<br>`` is a space, two or more a paragraph break, as in the lxml path),
-    without DOM evidence."""
+    its sentence; ``<br>`` is a space, two or more a paragraph break; hidden elements dropped:
+    as in the lxml path), without DOM evidence."""
     from bs4 import BeautifulSoup, CData, NavigableString, Tag
 
     soup = BeautifulSoup(data, "html.parser", multi_valued_attributes=None)  # class="a b" one string, as in lxml
@@ -436,7 +437,7 @@ def _is_the_page(tag: str, get: Callable[[str], str | None], size: int, link_cha
     hidden id="S:0">``, the page behind an open modal, marked aria-hidden): mostly not links, and
     neither furniture nor a dialog by tag, role, class or id (an off-canvas menu or a consent
     dialog can outweigh a short story)."""
-    if tag in BOILERPLATE_REGION_TAGS or (get("role") or "").lower() in _NOT_A_PAGE_ROLES or get("aria-modal") == "true":
+    if tag in BOILERPLATE_REGION_TAGS or (get("role") or "").lower() in _NOT_A_PAGE_ROLES or (get("aria-modal") or "").lower() == "true":
         return False
     if _HIDDEN_FURNITURE.search(_class_tokens(f"{get('class') or ''} {get('id') or ''}")):
         return False
