@@ -111,16 +111,15 @@ def _decode(data: bytes, declared: str | None) -> str:
 
     utf8, ratio = _damaged_utf8(data)
     in_document = EncodingDetector.find_declared_encoding(sample, is_html=looks_like_html(sample.decode("latin-1")))
-    labels = [declared, in_document]
     server_default = _web_codec(declared) == "cp1252"  # "charset=ISO-8859-1": many servers say it of every page
+    labels = [(declared, server_default), (in_document, False)]  # (label, whether it may be a default)
     if server_default and in_document and _web_codec(in_document) != "cp1252":
         labels.reverse()  # the page knows better
-    for label in labels:
+    for label, weak in labels:
         if _is_utf8(label):
             if ratio >= _UTF8_DECLARED:
                 return utf8
         elif (text := _decode_as(data, label)) is not None:
-            weak = server_default and label is declared
             return utf8 if ratio >= (_NOTHING_DECLARED if weak else _LEGACY_DECLARED) else text
     return utf8 if ratio >= _NOTHING_DECLARED else _detect(data)
 
