@@ -156,28 +156,33 @@ class Cleaner:
         return self.tag(document, format, encoding=encoding).text
 
     # -- many documents at once (one model call) -------------------------------------------
-    def tag_many(self, documents: Sequence[str | bytes], format: Format = "auto") -> list[TaggedDocument]:
-        """Tag a batch; faster than one call per document. Errors raise for the whole batch."""
-        tagged = [self.segment(doc, format) for doc in documents]
+    def tag_many(self, documents: Sequence[str | bytes], format: Format = "auto", *, encodings: Sequence[str | None] | None = None) -> list[TaggedDocument]:
+        """Tag a batch; faster than one call per document. Errors raise for the whole batch.
+        ``encodings``: each document's declared charset (see :meth:`tag`), in the same order."""
+        if encodings is not None and len(encodings) != len(documents):
+            raise ValueError(f"{len(encodings)} encodings for {len(documents)} documents")
+        tagged = [self.segment(doc, format, encoding=encoding) for doc, encoding in zip(documents, encodings or [None] * len(documents))]
         self.decide(tagged)
         return tagged
 
-    def stream(self, documents: Iterable[str | bytes], format: Format = "auto", errors: Literal["raise", "return"] = "raise", batch_size: int = 64) -> Iterator[CleanResult]:
-        """Tag an iterable lazily, one result per document, in order.
+    def stream(self, documents: Iterable[str | bytes], format: Format = "auto", errors: Literal["raise", "return"] = "raise", batch_size: int = 64, *, encodings: Iterable[str | None] | None = None) -> Iterator[CleanResult]:
+        """Tag an iterable lazily, one result per document, in order; ``encodings``, if given,
+        holds each document's declared charset (see :meth:`tag`) and must be as long.
 
         With ``errors="return"`` a document that cannot be cleaned yields a result whose
         ``error`` says why, instead of raising; the stream goes on. A wrong ``format`` or
         ``errors`` raises here, at the call, not once per document."""
         if errors not in ("raise", "return"):
             raise ValueError("errors must be 'raise' or 'return'")
-        return self._stream(iter(documents), check_format(format), errors, batch_size)
+        pairs = ((doc, None) for doc in documents) if encodings is None else zip(documents, encodings, strict=True)
+        return self._stream(pairs, check_format(format), errors, batch_size)
 
-    def _stream(self, iterator: Iterator[str | bytes], format: Format, errors: str, batch_size: int) -> Iterator[CleanResult]:
-        while batch := list(islice(iterator, batch_size)):
+    def _stream(self, pairs: Iterator[tuple[str | bytes, str | None]], format: Format, errors: str, batch_size: int) -> Iterator[CleanResult]:
+        while batch := list(islice(pairs, batch_size)):
             results: list[CleanResult] = []
-            for document in batch:
+            for document, encoding in batch:
                 try:
-                    results.append(CleanResult(self.segment(document, format)))
+                    results.append(CleanResult(self.segment(document, format, encoding=encoding)))
                 except (ValueError, TypeError) as exc:
                     if errors == "raise":
                         raise

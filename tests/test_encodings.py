@@ -217,3 +217,17 @@ def test_a_warc_response_is_read_in_the_charset_of_its_http_header(cleaner, tmp_
         assert len(texts) == 3 and all(story.split("\n")[0] in text for story, text in zip(stories, texts))
         if extra:  # kept as legal by --keep, dropped as repeated on the site
             assert not any(footer in text for text in texts)
+
+
+def test_batches_and_streams_take_each_documents_declared_charset(cleaner):
+    """``tag_many`` and ``stream`` read each document in its own declared charset, as ``tag`` does;
+    ISO-8859-2 Polish, which detection reads as windows-1252, shows that they do."""
+    polish, russian = STORIES["polish"], STORIES["russian"]
+    documents, encodings = [polish.encode("iso-8859-2"), russian.encode("koi8-r"), polish], ["iso-8859-2", "koi8-r", None]
+    expected = [polish.split("\n"), russian.split("\n"), polish.split("\n")]
+    assert [lines(d) for d in cleaner.tag_many(documents, "text", encodings=encodings)] == expected
+    assert [lines(r.document) for r in cleaner.stream(iter(documents), "text", encodings=iter(encodings), batch_size=2)] == expected
+    with pytest.raises(ValueError, match="2 encodings for 3 documents"):
+        cleaner.tag_many(documents, encodings=encodings[:2])
+    with pytest.raises(ValueError):
+        list(cleaner.stream(documents, encodings=encodings[:2], errors="return"))
