@@ -358,11 +358,16 @@ def _warc_records(path: Path, max_bytes: int | None = None) -> Iterator[Item]:
                                                              f"any records there are lost: {lost[1]}")
 
 
-def _media_type(record) -> str:
-    """The Content-Type of a record's document, lower case without parameters: from the HTTP
-    headers of a response, from the WARC headers of a resource (or a response without HTTP)."""
+def _content_type(record) -> str:
+    """The Content-Type of a record's document: from the HTTP headers of a response, from the
+    WARC headers of a resource (or a response without HTTP)."""
     headers = record.http_headers if record.http_headers is not None else record.rec_headers
-    return (headers.get_header("Content-Type") or "").split(";")[0].strip().lower()
+    return headers.get_header("Content-Type") or ""
+
+
+def _media_type(record) -> str:
+    """The record's Content-Type, lower case without parameters."""
+    return _content_type(record).split(";")[0].strip().lower()
 
 
 def _http_status(record) -> str | None:
@@ -376,10 +381,9 @@ def _http_status(record) -> str | None:
 
 
 def _charset(record) -> str | None:
-    """The charset parameter of the Content-Type ``_media_type`` reads (``text/html;
-    charset=windows-1251``): pages that rely on their server's header declare none themselves."""
-    headers = record.http_headers if record.http_headers is not None else record.rec_headers
-    match = _CHARSET.search(headers.get_header("Content-Type") or "")
+    """The charset parameter of the record's Content-Type (``text/html; charset=windows-1251``):
+    pages that rely on their server's header declare none themselves."""
+    match = _CHARSET.search(_content_type(record))
     return match.group(1) if match else None
 
 
