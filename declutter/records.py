@@ -4,7 +4,8 @@ Every input record comes out either as a :class:`Record` or as a :class:`Failure
 it could not be read, so nothing is ever lost silently. Readers never hold a corpus in memory.
 In a WARC file the records are its ``response`` and ``resource`` records: a page (HTML or text)
 is a Record; any other content (image, PDF, script), a response whose HTTP status is not 2xx
-(a redirect, an error page), an empty or a damaged one a Failure.
+(a redirect, an error page), an empty or a damaged one a Failure. A response whose block is the
+page itself, without the HTTP headers the standard puts there, is read whole.
 ``request``, ``metadata``, ``warcinfo`` and ``revisit`` records hold no document and are no records.
 """
 
@@ -342,20 +343,54 @@ def _warc_records(path: Path, max_bytes: int | None = None) -> Iterator[Item]:
                     record = next(iterator, None)
                     if record is None:
                         break
+                    bare = _bare_page(record)
+                    if bare:  # warcio read the page's first lines as HTTP headers: read the block again below
+                        record.http_headers = None
                     wanted = record.rec_type in DOCUMENT_RECORDS and _media_type(record) in PAGE_FORMATS
-                    content = _read_at_most(record.content_stream(), max_bytes) if wanted else None
+                    content = _read_at_most(record.content_stream(), max_bytes) if wanted and not bare else None
                     offset = iterator.get_record_offset()  # reads the record to its end, which completes the digest check
                 report = "; ".join(dict.fromkeys(reports))
                 # a record cut short by corrupt gzip data: warcio reads nothing after it
                 lost = (offset, report) if report and _missing_bytes(record) else None
                 if record.rec_type in DOCUMENT_RECORDS:
-                    yield _warc_item(record, content, source, offset, _damage(record, report), max_bytes)
+                    damage = _damage(record, report)
+                    if bare and wanted and not report:
+                        content, damage = _read_bare_block(path, offset, record, max_bytes)
+                    yield _warc_item(record, content, source, offset, damage, max_bytes)
         except Exception as exc:  # noqa: BLE001 - warcio raises many kinds of error on corrupt data
             lost = (iterator.offset, f"{type(exc).__name__}: {exc}")  # where the record it could not read starts
     if lost:
         key = f"{source}@{lost[0]}+"
         yield Failure(key=key, id=key, source=source, reason=f"corrupt WARC data: the file could not be read from offset {lost[0]} on, "
                                                              f"any records there are lost: {lost[1]}")
+
+
+def _bare_page(record) -> bool:
+    """Whether a response's block is the page itself, without the HTTP status line and headers
+    that the WARC standard puts there: its WARC Content-Type names a page format, not
+    ``application/http``, and warcio found no HTTP status line (it then takes the page's lines up
+    to the first blank one as a status line and headers)."""
+    if record.rec_type != "response" or record.http_headers is None:
+        return False
+    declared = (record.rec_headers.get_header("Content-Type") or "").split(";")[0].strip().lower()
+    return declared in PAGE_FORMATS and declared != "" and not (record.http_headers.protocol or "").upper().startswith("HTTP/")
+
+
+def _read_bare_block(path: Path, offset: int, record, max_bytes: int | None) -> tuple[bytes | None, str | None]:
+    """The whole block of the record at ``offset`` read again as it is (see :func:`_bare_page`),
+    and why it cannot be trusted (digests checked on the block as it is), or None."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    record_id = record.rec_headers.get_header("WARC-Record-ID")
+    with path.open("rb") as handle, _warcio_reports() as reports:
+        handle.seek(offset)
+        iterator = ArchiveIterator(handle, check_digests=True, no_record_parse=True)
+        again = next(iterator, None)
+        if again is None or again.rec_headers.get_header("WARC-Record-ID") != record_id:
+            return None, "corrupt WARC record: a response without HTTP headers could not be read again at its offset"
+        content = _read_at_most(again.content_stream(), max_bytes)
+        iterator.get_record_offset()  # reads to the end: completes the digest check
+    return content, _damage(again, "; ".join(dict.fromkeys(reports)))
 
 
 def _content_type(record) -> str:

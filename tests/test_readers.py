@@ -6,13 +6,16 @@ directories, symlinks and JSONL files are real files under ``tmp_path``.
 
 from __future__ import annotations
 
+import base64
 import gzip
+import hashlib
 import io
 import json
 import os
 import subprocess
 import sys
 import tracemalloc
+import uuid
 from pathlib import Path
 
 import pytest
@@ -179,6 +182,58 @@ def test_only_html_and_text_responses_and_resources_are_records_and_the_rest_is_
     assert all(reason.startswith("not a page:") for reason in reasons.values())
     assert "image/png" in reasons["https://a.example/logo.png"] and "text/css" in reasons["https://a.example/site.css"]
     assert reasons["https://a.example/gone"] == "not a page: HTTP status 404 Not Found" and "301 Moved" in reasons["https://a.example/old"]
+
+
+def bare_response(url: str, content_type: str, block: bytes, tamper: bool = False) -> bytes:
+    """A response record whose block is the page itself, without HTTP status line and headers
+    (as some crawlers write them), with its block and payload digests; ``tamper`` changes one
+    byte of the block after the digests are taken."""
+    digest = "sha1:" + base64.b32encode(hashlib.sha1(block).digest()).decode()
+    head = (
+        f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:{uuid.uuid4()}>\r\n"
+        f"WARC-Date: 2024-05-01T10:00:00Z\r\nWARC-Target-URI: {url}\r\nContent-Type: {content_type}\r\n"
+        f"WARC-Block-Digest: {digest}\r\nWARC-Payload-Digest: {digest}\r\nContent-Length: {len(block)}\r\n\r\n"
+    ).encode()
+    if tamper:
+        block = block[:-20] + bytes([block[-20] ^ 1]) + block[-19:]
+    return head + block + b"\r\n\r\n"
+
+
+@pytest.mark.parametrize("name", ["bare.warc", "bare.warc.gz"])
+def test_a_response_whose_block_has_no_http_headers_is_read_whole(tmp_path, name):
+    # warcio takes a page's lines up to the first blank one as a status line and headers: the
+    # story's first lines were lost, and a page minified into one line had no payload at all
+    minified = b"<html><body><h1>Harbour wall extended</h1><p>The council voted on Tuesday to extend the harbour wall by forty metres.</p></body></html>"
+    pages = [
+        ("https://bare.example/story", "text/html; charset=windows-1252", page(0)),
+        ("https://bare.example/minified", "text/html", minified),
+        ("https://bare.example/notes", "text/plain", b"First line of the notes.\nSecond line.\n\nThird after a blank line.\n"),
+    ]
+    records = [bare_response(*p) for p in pages]
+    path = tmp_path / name
+    path.write_bytes(b"".join(gzip.compress(r) for r in records) if name.endswith(".gz") else b"".join(records))
+
+    found, failures = read(path)
+
+    assert failures == []
+    assert [(r.url, r.content, r.format, r.charset) for r in found] == [
+        ("https://bare.example/story", page(0), "html", "windows-1252"),
+        ("https://bare.example/minified", minified, "html", None),
+        ("https://bare.example/notes", pages[2][2], "text", None),
+    ]
+
+
+def test_a_damaged_response_without_http_headers_fails_its_digest_and_the_next_is_read(tmp_path):
+    path = tmp_path / "bare.warc.gz"
+    path.write_bytes(
+        gzip.compress(bare_response("https://bare.example/a", "text/html", page(0), tamper=True))
+        + gzip.compress(bare_response("https://bare.example/b", "text/html", page(1)))
+    )
+
+    found, failures = read(path)
+
+    assert [r.url for r in found] == ["https://bare.example/b"] and found[0].content == page(1)
+    assert len(failures) == 1 and "digest mismatch" in failures[0].reason and failures[0].extra["url"] == "https://bare.example/a"
 
 
 # -- directories --------------------------------------------------------------------------------
