@@ -228,3 +228,14 @@ def test_icon_font_glyphs_are_text_not_link_or_break_markers():
     assert [b.text for b in blocks] == ["Read \ue001 the report now.\ue002 It is long.", "\ue000Home News"]
     assert blocks[1].dom.link_density > 0.8
     assert in_both_parsers(page)[1] == [b.text for b in blocks]
+
+
+def test_marker_characters_in_the_input_forge_no_break_and_no_link():
+    """The walk marks links and line breaks with noncharacters (U+FDD0–U+FDD2); a page holding
+    them split a paragraph where it has no break and counted plain words as link text."""
+    page = "<p>The council met \ufdd2\ufdd2 on Tuesday \ufdd0to vote\ufdd1 on the harbour wall.</p>"
+    expected = ["The council met on Tuesday to vote on the harbour wall."]
+    for document in (page, page.encode("utf-8")):
+        blocks = segment_html(document)
+        assert [b.text for b in blocks] == expected and blocks[0].dom.link_density == 0
+    assert in_both_parsers(page) == (expected,) * 2

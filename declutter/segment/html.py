@@ -531,6 +531,7 @@ class _Tree:
 def segment_html(html: str | bytes, label_attribute: str | None = None) -> list[Paragraph]:
     """Blocks of ``html`` in document order. With ``label_attribute``, each paragraph's ``label``
     is the value of that attribute on its nearest labelled ancestor (for training data)."""
+    html = _without_markers(html)
     root, too_deep = parse_html(html)
     if too_deep:
         return _fallback_paragraphs(html)
@@ -538,6 +539,20 @@ def segment_html(html: str | bytes, label_attribute: str | None = None) -> list[
         return []
     _prepare(root)
     return _to_paragraphs(_walk(root, label_attribute))
+
+
+def _without_markers(html: str | bytes) -> str | bytes:
+    """``html`` without the noncharacters that mark links and line breaks (``_LINK_OPEN`` …): no
+    text holds them, but a page that did would forge a paragraph break or a link."""
+    if isinstance(html, str):
+        if _LINK_OPEN in html or _LINK_CLOSE in html or _BREAK in html:
+            return html.translate(dict.fromkeys(map(ord, (_LINK_OPEN, _LINK_CLOSE, _BREAK))))
+        return html
+    encoded = [m.encode() for m in (_LINK_OPEN, _LINK_CLOSE, _BREAK)]
+    for marker in encoded:
+        if marker in html:
+            html = html.replace(marker, b"")
+    return html
 
 
 def _walk(root: etree._Element, label_attribute: str | None) -> _Tree:
