@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 _CLEANERS: dict = {}  # per Python worker process: _cleaner's arguments -> Cleaner
 LOAD_LOG_VARIABLE = "DECLUTTER_SPARK_LOAD_LOG"  # if set, each model load appends "pid" to this file
 _INPUT = "__declutter_input"  # a nested input field is copied to a top-level column of this name
+_ENCODING = "__declutter_encoding"  # the encoding_col, copied to a top-level column of this name
 
 
 def _cleaner(model: str | None, trust: bool, keep: tuple[str, ...], max_bytes: int | None, threshold: float | None = None, max_paragraphs: int | None = DEFAULT_MAX_PARAGRAPHS):
@@ -42,11 +43,14 @@ def _cleaner(model: str | None, trust: bool, keep: tuple[str, ...], max_bytes: i
     return _CLEANERS[key]
 
 
-def clean_column(df: DataFrame, input_col: str = "text", output_col: str = "clean_text", *, format: str = "auto", tags: bool = False, keep: Iterable[str] = (), model: str | None = None, trust_model: bool = False, error_col: str = "declutter_error", batch_size: int = 64, max_bytes: int | None = 20_000_000, max_paragraphs: int | None = DEFAULT_MAX_PARAGRAPHS, threshold: float | None = None) -> DataFrame:
+def clean_column(df: DataFrame, input_col: str = "text", output_col: str = "clean_text", *, format: str = "auto", tags: bool = False, keep: Iterable[str] = (), model: str | None = None, trust_model: bool = False, error_col: str = "declutter_error", encoding_col: str | None = None, batch_size: int = 64, max_bytes: int | None = 20_000_000, max_paragraphs: int | None = DEFAULT_MAX_PARAGRAPHS, threshold: float | None = None) -> DataFrame:
     """``df`` with ``output_col`` (clean text), ``error_col`` and, with ``tags``, ``{output_col}_tags``
     (a JSON array of every paragraph's text, label, probability and kept).
 
     ``input_col``: a string or binary column, or a field of a struct column (``"page.html"``).
+    ``encoding_col``: a string column (or field) with each binary document's declared charset,
+    such as a WARC record's Content-Type charset; null where none was declared (see ``encoding``
+    of :meth:`~declutter.cleaner.Cleaner.clean`).
     A column of those names that ``df`` already has is replaced in place (re-running a step
     overwrites its output; ``output_col=input_col`` replaces the text with its clean text).
     ``max_bytes``, ``max_paragraphs``, ``threshold``, ``keep``: see :class:`~declutter.cleaner.Cleaner`.
@@ -60,6 +64,7 @@ def clean_column(df: DataFrame, input_col: str = "text", output_col: str = "clea
     same = _name_matcher(df)
     fields = df.schema.fields
     df, source = _input_column(df, input_col, same)
+    df = _with_encoding_column(df, encoding_col)
     names = [output_col, error_col] + ([f"{output_col}_tags"] if tags else [])
     _check_output_names(names, input_col, source, same)
     schema, targets = _output_schema(fields, names, same)
@@ -69,7 +74,8 @@ def clean_column(df: DataFrame, input_col: str = "text", output_col: str = "clea
         cleaner = None  # loaded at the first batch: an empty partition loads nothing
         for frame in batches:
             cleaner = cleaner or _cleaner(*settings)
-            columns = _clean_values(cleaner, frame[source].tolist(), format, batch_size)
+            encodings = frame.pop(_ENCODING).tolist() if encoding_col is not None else None
+            columns = _clean_values(cleaner, frame[source].tolist(), format, batch_size, encodings)
             frame = frame.copy()
             for name, target, values in zip(names, targets, columns):
                 frame[name if target is None else frame.columns[target]] = values
@@ -96,11 +102,13 @@ def _output_schema(fields: list, names: list[str], same: Callable[[str, str], bo
     return StructType(fields), targets
 
 
-def _clean_values(cleaner, values: list, format: str, batch_size: int) -> tuple[list, list, list]:
-    """Clean text, error and tags JSON per value; all three null for a null value."""
+def _clean_values(cleaner, values: list, format: str, batch_size: int, encodings: list | None = None) -> tuple[list, list, list]:
+    """Clean text, error and tags JSON per value (``encodings``: each one's declared charset or
+    None); all three null for a null value."""
     present = [i for i, v in enumerate(values) if v is not None]
     documents = (bytes(values[i]) if isinstance(values[i], (bytearray, memoryview)) else values[i] for i in present)
-    results = dict(zip(present, cleaner.stream(documents, format, errors="return", batch_size=batch_size)))
+    declared = None if encodings is None else (encodings[i] if isinstance(encodings[i], str) else None for i in present)
+    results = dict(zip(present, cleaner.stream(documents, format, errors="return", batch_size=batch_size, encodings=declared)))
     texts, errors, tag_lists = [], [], []
     for i in range(len(values)):
         result = results.get(i)
@@ -171,7 +179,26 @@ def _input_column(df: DataFrame, input_col: str, same: Callable[[str, str], bool
     return df.withColumn(_INPUT, F.col(input_col)), _INPUT
 
 
-def _nested_field(df: DataFrame, input_col: str) -> StructField:
+def _with_encoding_column(df: DataFrame, encoding_col: str | None) -> DataFrame:
+    """``df`` with ``encoding_col`` copied to the column ``_ENCODING`` (dropped again from every
+    output batch); unchanged without one. Raises unless it is a string column or field."""
+    from pyspark.sql import functions as F
+    from pyspark.sql.types import StringType
+
+    if encoding_col is None:
+        return df
+    if not isinstance(encoding_col, str):
+        raise TypeError(f"encoding_col is a column name (str) or None, not {encoding_col!r}")
+    position = _existing_column(df.schema.fields, encoding_col, _name_matcher(df))
+    field = df.schema.fields[position] if position is not None else _nested_field(df, encoding_col, "encoding_col")
+    if not isinstance(field.dataType, StringType):
+        raise ValueError(f"encoding_col {encoding_col!r} is {field.dataType.simpleString()}; it holds charset names (string)")
+    if _ENCODING in df.columns:
+        raise ValueError(f"the DataFrame already has a column {_ENCODING!r}, which clean_column uses for encoding_col")
+    return df.withColumn(_ENCODING, F.col(encoding_col))
+
+
+def _nested_field(df: DataFrame, input_col: str, what: str = "input_col") -> StructField:
     """The StructField that Spark resolves ``input_col`` ("page.html") to; ValueError if none."""
     from pyspark.errors import AnalysisException
     from pyspark.sql import functions as F
@@ -181,7 +208,7 @@ def _nested_field(df: DataFrame, input_col: str) -> StructField:
     except AnalysisException:
         fields = []
     if len(fields) != 1:  # not found, or a star
-        raise ValueError(f"input_col {input_col!r} is not a column of the DataFrame; its columns: {', '.join(df.columns)}")
+        raise ValueError(f"{what} {input_col!r} is not a column of the DataFrame; its columns: {', '.join(df.columns)}")
     return fields[0]
 
 

@@ -112,6 +112,8 @@ def _untrusted_model(tmp_path):
     ({"input_col": "html", "error_col": "clean_text"}, ValueError, "output_col, error_col and the tags column (output_col + '_tags') must differ"),
     ({"input_col": "html", "error_col": "html"}, ValueError, "error_col 'html' is the input column; only output_col may replace it"),
     ({"input_col": "page.html", "output_col": "page.html"}, ValueError, "output_col 'page.html' is the nested input field"),
+    ({"input_col": "html", "encoding_col": "n"}, ValueError, "encoding_col 'n' is int; it holds charset names (string)"),
+    ({"input_col": "html", "encoding_col": "charset"}, ValueError, "encoding_col 'charset' is not a column of the DataFrame"),
 ])
 def test_argument_mistakes_raise_when_clean_column_is_called(shapes, tmp_path, kwargs, error, message):
     """On the driver, before any job: not as worker tracebacks or a null per row."""
@@ -165,3 +167,26 @@ def test_max_paragraphs_reaches_the_executors_and_a_nested_field_is_cleaned(spar
     paragraphs = len(cleaner.segment(wcxb_pages["0001"]))
     assert paragraphs > 80 and f"document has {paragraphs} paragraphs, over the limit of 80" in rows["0001"]["declutter_error"]
     assert rows["0031"]["clean_text"] == cleaner.clean(wcxb_pages["0031"]) and rows["0031"]["declutter_error"] is None
+
+
+def test_each_documents_declared_charset_is_read_from_encoding_col(spark, cleaner):
+    """Bytes whose charset only the transport declares (Turkish windows-1254 and Polish
+    ISO-8859-2 read as windows-1252 to a detector): as ``Cleaner.clean(encoding=)`` reads them."""
+    from declutter.spark import clean_column
+
+    turkish = "Hükümet bugün bağımsız basını desteklemek için yeni bir plan açıkladı.\nBakan, finansmanın gelecek ay başlayacağını söyledi."
+    polish = "Rząd ogłosił dziś nowy plan wsparcia niezależnej prasy w kraju. Minister powiedział, że finansowanie rozpocznie się w przyszłym miesiącu."
+    rows = [
+        ("tr", bytearray(turkish.encode("cp1254")), "windows-1254"),
+        ("pl", bytearray(polish.encode("iso-8859-2")), "ISO-8859-2"),
+        ("utf8", bytearray(turkish.encode("utf-8")), None),
+    ]
+    df = spark.createDataFrame(rows, "id string, body binary, charset string")
+    out = {r["id"]: r for r in clean_column(df, "body", encoding_col="charset", tags=True).collect()}
+
+    assert out["tr"]["clean_text"] == cleaner.clean(bytes(rows[0][1]), encoding="windows-1254") == turkish
+    assert [p["text"] for p in json.loads(out["pl"]["clean_text_tags"])] == [polish]  # read right, whether kept or not
+    assert out["utf8"]["clean_text"] == turkish
+    assert set(out["tr"].asDict()) == {"id", "body", "charset", "clean_text", "declutter_error", "clean_text_tags"}
+    undeclared = {r["id"]: r["clean_text_tags"] for r in clean_column(df, "body", tags=True).collect()}
+    assert [p["text"] for p in json.loads(undeclared["pl"])] != [polish]  # the column is what read it right
