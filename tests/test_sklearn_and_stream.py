@@ -46,6 +46,17 @@ def test_transformer_inside_a_pipeline(seed_text, seed_page, cleaner):
     assert lenient == [Cleaner(cleaner.model, manifest=cleaner.manifest, threshold=0.98).clean(seed_text)] != [cleaner.clean(seed_text)]
 
 
+def test_transformer_reads_a_corpus_of_bytes_in_its_encoding():
+    """Polish ISO-8859-2 reads as windows-1252 to a detector; a corpus known to be in one
+    charset says so once."""
+    polish = "Rząd ogłosił dziś nowy plan wsparcia niezależnej prasy w kraju. Minister powiedział, że finansowanie rozpocznie się w przyszłym miesiącu.\nStowarzyszenie dziennikarzy przyjęło decyzję z zadowoleniem."
+    corpus = [polish.encode("iso-8859-2"), polish.encode("utf-8")]
+    keep_all = ("article", "meta", "legal", "other")
+    declared = DeclutterTransformer(encoding="ISO-8859-2", keep=keep_all).fit().transform(corpus)
+    assert "ogłosił" in declared[0] and "ogłosił" in declared[1]  # UTF-8 stays UTF-8 whatever is declared
+    assert "ogłosił" not in DeclutterTransformer(keep=keep_all).fit().transform(corpus[:1])[0]
+
+
 def test_transformer_params_and_clone():
     transformer = DeclutterTransformer(keep=("article", "meta"), on_error="empty")
     copy = clone(transformer)
