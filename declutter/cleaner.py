@@ -227,4 +227,5 @@ class Cleaner:
                 paragraph.label = str(classes[column])
                 paragraph.probability = float(proba[r, column])
                 paragraph.kept = not drop
+                paragraph.boilerplate = float(drop_mass[r])
             start += len(doc)

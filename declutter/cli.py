@@ -212,6 +212,9 @@ TAG_VIEWS = ("table", "labels", "json")
 def tag(file, input_format, view, width, threshold, model_path, trust_model):
     """Show every paragraph of FILE with its label and probability.
 
+    The table's prob is the label's probability; P(bp) is the probability of boilerplate (all
+    kinds not kept together), which the drop rule and --threshold weigh.
+
     \b
     Examples:
       declutter tag article.txt
@@ -237,10 +240,10 @@ def tag(file, input_format, view, width, threshold, model_path, trust_model):
     if view == "json":
         click.echo(json.dumps(tagged.to_dict(), ensure_ascii=False, indent=1))
         return
-    click.echo(f"{'#':>4}  {'keep':<4}  {'label':<12} {'prob':>5}  text")
+    click.echo(f"{'#':>4}  {'keep':<4}  {'label':<12} {'prob':>5}  {'P(bp)':>5}  text")  # P(bp): what the drop rule weighs
     for p in tagged:
         text = _clip(" ".join(p.text.split()), width)  # one row per paragraph, whatever line breaks it holds
-        click.echo(f"{p.index:>4}  {'yes' if p.kept else 'no':<4}  {p.label:<12} {p.probability:>5.2f}  {text}")
+        click.echo(f"{p.index:>4}  {'yes' if p.kept else 'no':<4}  {p.label:<12} {p.probability:>5.2f}  {p.boilerplate:>5.2f}  {text}")
 
 
 def _clip(text: str, columns: int) -> str:
@@ -285,8 +288,12 @@ def train(data, output, validation_percent, boosting_iterations):
         documents = list(read_documents(data))
     except DataError as exc:
         raise click.ClickException(str(exc)) from exc
+    empty = sum(1 for d in documents if not d.paragraphs)
+    documents = [d for d in documents if d.paragraphs]  # nothing to learn or score: kept out of the split
     if not documents:
-        raise click.ClickException("no labelled documents found")
+        raise click.ClickException("no labelled documents found" + (f" ({empty} without paragraphs)" if empty else ""))
+    if empty:
+        click.echo(f"skipping {empty} documents without paragraphs", err=True)
     _check_writable_directory(output)
     sites = {site_of(d) for d in documents}
     by_site = len(sites) >= 5  # a page's neighbours from its own site would flatter the scores
@@ -321,9 +328,13 @@ def _drop_rules_in_use(cleaner) -> str:
 
 def _check_writable_directory(path: Path) -> None:
     """Refuse an output the model cannot be written to, before hours of training."""
-    if path.exists() and not path.is_dir():
-        raise click.UsageError(f"-o {path}: exists and is not a directory")
-    existing = next(p for p in (path, *path.parents) if p.exists())
+    from declutter.model_store import check_model_directory
+
+    try:
+        check_model_directory(path)
+    except ModelError as exc:
+        raise click.UsageError(f"-o {path}: {exc}") from exc
+    existing = next(p for p in path.absolute().parents if p.exists())  # the model is saved beside, then moved in
     if not os.access(existing, os.W_OK | os.X_OK):
         raise click.UsageError(f"-o {path}: {existing} is not writable")
 

@@ -8,6 +8,7 @@ See ``training_data/README.md``.
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import hashlib
 import json
@@ -138,20 +139,19 @@ def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
     try:
         with gzip.open(path, "rb") if path.suffix == ".gz" else path.open("rb") as handle:
             for line_number, line in enumerate(handle, 1):
-                yield line_number, line
+                yield line_number, line[3:] if line_number == 1 and line.startswith(codecs.BOM_UTF8) else line  # Windows editors' BOM
     except (OSError, EOFError, zlib.error) as exc:  # EOFError: a truncated gzip (click would turn it into a bare "Aborted!")
         raise DataError(f"{path}:{line_number + 1}: unreadable file: {exc}") from exc
 
 
 def data_files(paths: Iterable[str | Path]) -> list[Path]:
     """The files named, and the ``.jsonl`` / ``.ndjson`` files (optionally gzipped) in directories, searched recursively."""
-    files: list[Path] = []
+    files: dict[Path, Path] = {}  # the same file named twice (or also inside a directory given) is read once
     for path in map(Path, paths):
-        if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.name.endswith(DATA_SUFFIXES) and p.is_file()))
-        else:
-            files.append(path)
-    return files
+        found = sorted(p for p in path.rglob("*") if p.name.endswith(DATA_SUFFIXES) and p.is_file()) if path.is_dir() else [path]
+        for file in found:
+            files.setdefault(file.resolve(), file)
+    return list(files.values())
 
 
 def read_documents(paths: Iterable[str | Path]) -> Iterator[LabelledDocument]:
@@ -167,6 +167,8 @@ def read_documents(paths: Iterable[str | Path]) -> Iterator[LabelledDocument]:
                 document = parse_record(json.loads(line.decode("utf-8")))
             except UnicodeDecodeError as exc:
                 raise DataError(f"{path}:{line_number}: not valid UTF-8: {exc}") from exc
+            except json.JSONDecodeError as exc:  # its "line 1 column 9" would count lines inside this one
+                raise DataError(f"{path}:{line_number}: not JSON: {exc.msg} at character {exc.pos + 1}") from exc
             except (KeyError, TypeError, ValueError) as exc:
                 raise DataError(f"{path}:{line_number}: {exc}") from exc
             if document.id in seen:

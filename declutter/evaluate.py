@@ -65,14 +65,20 @@ def evaluate(cleaner: Cleaner, documents: Sequence[LabelledDocument]) -> dict:
         "paragraphs": len(gold),
         "accuracy": float(np.mean(gold_array == np.asarray(flat))),
         "per_category": per_category,
-        "kept": {
-            "precision": float((kept_gold & kept_pred).sum() / max(1, kept_pred.sum())),
-            "recall": float((kept_gold & kept_pred).sum() / max(1, kept_gold.sum())),
-        },
+        "kept": _kept_scores(kept_gold, kept_pred),
         "confusion": {"labels": labels, "matrix": confusion_matrix(gold, flat, labels=labels).tolist()},
         "tokens": dict(zip(("precision", "recall", "f1"), map(float, tokens.mean(axis=0)))),
         "drop_rules": {f: cleaner.drop_rule(f).to_dict() for f in sorted({doc.read_as for doc in tagged})},
     }
+
+
+def _kept_scores(gold: np.ndarray, predicted: np.ndarray) -> dict:
+    """Precision and recall of the kept paragraphs; as :func:`token_scores` counts them, nothing
+    kept where nothing should be scores 1.0 both, not 0.0."""
+    if not gold.any() and not predicted.any():
+        return {"precision": 1.0, "recall": 1.0}
+    hits = (gold & predicted).sum()
+    return {"precision": float(hits / max(1, predicted.sum())), "recall": float(hits / max(1, gold.sum()))}
 
 
 def format_report(report: dict) -> str:

@@ -120,10 +120,19 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
 
         context = self._context(out_of_fold, sizes, shape)
         self.second_stages_ = {}
-        for kind, rows in self._routes(shape).items():
-            if rows.any():
+        routes = self._routes(shape)
+        for kind, rows in routes.items():
+            if len(set(labels[rows])) >= 2:  # else (one label or none) the other kind's stage decides these rows
                 self.second_stages_[kind] = self._fit_second_stage(kind, context[rows], labels[rows], weights[rows])
-        self._say(f"second stage fitted: {', '.join(f'{k} {v}' for k, v in self.second_stage_kinds_.items())}")
+        if not self.second_stages_:
+            raise ValueError("the HTML paragraphs and the plain-text paragraphs each carry one label only: nothing to tell apart")
+        fitted = ", ".join(f"{kind} {self.second_stage_kinds_[kind]}" for kind in self.second_stages_)
+        other = next(iter(self.second_stages_))
+        borrowed = "".join(
+            f"; {kind} paragraphs go through the {other} stage (their {routes[kind].sum()} training paragraphs hold fewer than two labels)"
+            for kind in routes if kind not in self.second_stages_
+        )
+        self._say(f"second stage fitted: {fitted}{borrowed}")
         return self
 
     @property
@@ -164,8 +173,8 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
             early_stopping=False,
             random_state=self.random_state,
         )
-        if ARTICLE not in self.classes_ or len(set(labels) - {ARTICLE}) < 2:
-            return booster.fit(context, labels, sample_weight=weights)  # nothing to name apart
+        if ARTICLE not in set(labels) or len(set(labels) - {ARTICLE}) < 2:
+            return booster.fit(context, labels, sample_weight=weights)  # no article, or nothing to name apart
         return ArticleThenKind(booster).fit(context, labels, sample_weight=weights)
 
     def _fit_linear(self, X: sp.csr_matrix, y: np.ndarray, weights: np.ndarray) -> SGDClassifier:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import platform
+import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from declutter.categories import LABELS
 FORMAT_VERSION = 2  # 2: shape columns in quantile bins (shape_edges_) instead of standardised
 MODEL_FILE = "model.joblib"
 MANIFEST_FILE = "manifest.json"
+MODEL_DIRECTORY_FILES = frozenset({MODEL_FILE, MANIFEST_FILE, "metrics.txt"})  # what saving a model may replace
 _PACKAGE = Path(__file__).resolve().parent
 DEFAULT_MODEL_HASH_FILE = _PACKAGE / "default_model.sha256"
 
@@ -42,15 +45,51 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+def check_model_directory(directory: str | Path) -> None:
+    """Raise :class:`ModelError` unless a model can be saved to ``directory``: it is new, empty, or a
+    model directory (only ``MODEL_DIRECTORY_FILES``), which is then replaced whole."""
+    directory = Path(directory)
+    if directory.exists() and not directory.is_dir():
+        raise ModelError(f"{directory} exists and is not a directory")
+    if directory.is_dir():
+        others = sorted(p.name for p in directory.iterdir() if p.name not in MODEL_DIRECTORY_FILES)
+        if others:
+            raise ModelError(f"{directory} holds other files than a model ({', '.join(others[:3])}{', …' if len(others) > 3 else ''}): "
+                             "save the model to a new directory")
+
+
 def save_model(model, directory: str | Path, **manifest_fields) -> Path:
-    """Write ``model`` and its manifest (versions, categories, features, hash, extra fields)."""
+    """Write ``model`` and its manifest (versions, categories, features, hash, extra fields).
+
+    Both are written to a new directory beside ``directory`` that then takes its place: an
+    interrupted save leaves the model that was there, and none of its other files (an old
+    ``metrics.txt``) stays beside the new model."""
+    check_model_directory(directory)
+    directory = Path(directory)
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    staging = directory.with_name(f".{directory.name}.saving-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)  # left by a save of this process id that was killed
+    staging.mkdir()
+    try:
+        _write_model(model, staging, manifest_fields)
+        if directory.exists():
+            replaced = directory.with_name(f".{directory.name}.replaced-{os.getpid()}")
+            directory.rename(replaced)
+            staging.rename(directory)
+            shutil.rmtree(replaced)
+        else:
+            staging.rename(directory)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return directory
+
+
+def _write_model(model, directory: Path, manifest_fields: dict) -> None:
     import joblib
     import sklearn
 
     from declutter import __version__
 
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
     model_path = directory / MODEL_FILE
     joblib.dump(model, model_path, compress=3)
     manifest = {
@@ -66,7 +105,6 @@ def save_model(model, directory: str | Path, **manifest_fields) -> Path:
         **manifest_fields,
     }
     (directory / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
-    return directory
 
 
 def read_manifest(directory: str | Path) -> dict:

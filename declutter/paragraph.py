@@ -30,8 +30,9 @@ class Paragraph:
     index: int
     dom: DomEvidence | None = None
     label: str | None = None
-    probability: float | None = None
+    probability: float | None = None  # of its label
     kept: bool | None = None
+    boilerplate: float | None = None  # P(boilerplate): of the categories not kept together, what the drop rule weighs
     reason: str | None = None  # set when a rule, not the model alone, made the decision
 
     def to_dict(self) -> dict:
@@ -42,5 +43,6 @@ class Paragraph:
             "label": self.label,
             "probability": None if self.probability is None else round(self.probability, 4),
             "kept": self.kept,
+            "p_boilerplate": None if self.boilerplate is None else round(self.boilerplate, 4),
             **({"reason": self.reason} if self.reason else {}),
         }

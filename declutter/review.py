@@ -49,7 +49,7 @@ def render_review(documents: Sequence[tuple[str, Sequence]], decided_by: str = "
             parts.append(
                 f"<div class='para {state}' data-label='{p.label}' data-probability='{p.probability:.3f}' "
                 f"style='background:{_COLOURS.get(p.label, '#fff')}'>"
-                f"<span class='tag'>{p.label} {p.probability:.2f}</span>"
+                f"<span class='tag' title='P(boilerplate) {p.boilerplate:.2f}: what the drop rule weighs'>{p.label} {p.probability:.2f}</span>"
                 f"<span class='text'>{html.escape(p.text)}</span></div>"
             )
         parts.append("</section>")

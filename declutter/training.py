@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
@@ -35,9 +36,17 @@ class TrainingSet:
     groups: dict[str, int]
 
 
+#: ids that name a file or stdin (``declutter tag --format labels`` writes them): the running
+#: number of "corpus/it-00.txt" is no site's, and every "stdin-<hash>" would be one site
+_OWN_SITE_ID = re.compile(r"[/\\]|\.\w{1,5}$|^stdin-[0-9a-f]{12}$")
+
+
 def site_of(doc: LabelledDocument) -> str:
-    """The site a document stands for: its domain, else its id without the running number."""
-    return str(doc.extra.get("domain") or doc.id.rsplit("-", 1)[0])
+    """The site a document stands for: its domain, else its id without the running number
+    ("wen-mix3-014" → "wen-mix3"); a file path or stdin id stands for itself alone."""
+    if doc.extra.get("domain"):
+        return str(doc.extra["domain"])
+    return doc.id if _OWN_SITE_ID.search(doc.id) else doc.id.rsplit("-", 1)[0]
 
 
 def _text_view(paragraphs: Sequence[Paragraph]) -> list[Paragraph]:
@@ -129,6 +138,8 @@ def build_training_set(documents: Iterable[LabelledDocument], limit_groups: bool
 def train(documents: Iterable[LabelledDocument], verbose: int = 1, **params) -> tuple[ParagraphClassifier, dict]:
     """Fit a :class:`ParagraphClassifier`; returns it and facts for the manifest."""
     documents = list(documents)
+    if not any(p.label == ARTICLE for doc in documents for p in doc.paragraphs):
+        raise ValueError(f"no paragraph is labelled {ARTICLE!r}: a model trained on this data would drop every paragraph")
     data = build_training_set(documents)
     model = ParagraphClassifier(verbose=verbose, **params).fit(data.documents, data.labels, sample_weight=data.weights, groups=data.sites)
     facts = {

@@ -165,12 +165,17 @@ def test_tag_reads_gzip_and_names_a_bad_file_in_one_line(tmp_path, seed_page):
         assert done.returncode == 1 and reason in done.stderr and "Traceback" not in done.stderr
 
 
-def test_train_refuses_a_document_id_used_twice(tmp_path):
+def test_train_refuses_a_document_id_used_twice_but_reads_a_file_named_twice_once(tmp_path):
     data = tmp_path / "labels.jsonl"
     data.write_text("".join(json.dumps(d) + "\n" for d in _labelled_documents(5)))
-    done = CliRunner().invoke(main, ["train", str(data), str(data), "-o", str(tmp_path / "m")])
-    assert done.exit_code == 1 and "already used at" in done.output and "t-0" in done.output
+    (tmp_path / "copy").mkdir()
+    copy = tmp_path / "copy" / "labels.jsonl"
+    copy.write_bytes(data.read_bytes())
+    done = CliRunner().invoke(main, ["train", str(data), str(copy), "-o", str(tmp_path / "m")])
+    assert done.exit_code == 1 and f"document id 't-0' already used at {data}:1" in done.output
     assert not (tmp_path / "m").exists()
+    copy.unlink()
+    assert len(list(read_documents([data, tmp_path / ".." / tmp_path.name / "labels.jsonl", tmp_path]))) == 5  # one file, named three ways
 
 
 def test_train_on_too_few_documents_says_so(tmp_path):
@@ -239,3 +244,115 @@ def test_evaluate_names_the_rule_each_document_was_decided_by(cleaner):
     fragment = parse_record({"id": "f-1", "source": "html", "html": "<article><p data-label='article'>The council met on Monday to approve the budget.</p><p data-label='share'>Share this story</p></article>"})
     report = evaluate(cleaner, [fragment])
     assert fragment.format == "html" and list(report["drop_rules"]) == ["text"]  # read as text, decided by the text rule
+
+
+def test_ids_that_are_file_paths_are_sites_of_their_own(tmp_path):
+    """`tag --format labels` writes a file's path as its id: "corpus/it-00.txt" … "it-35.txt" were
+    all the site "corpus/it", so validation held out one site of all and the folds of the first
+    stage put every one of them on one side."""
+    from declutter.dataset import LabelledDocument
+    from declutter.training import site_of
+
+    ids = ["corpus/it-00.txt", "corpus/it-01.txt", "it-02.txt", "C:\\corpus\\it-03", "stdin-0123456789ab", "stdin-ba9876543210"]
+    assert [site_of(LabelledDocument(i, "text", "it", [])) for i in ids] == ids
+    assert site_of(LabelledDocument("wen-mix3-014", "text", "en", [])) == "wen-mix3"  # the team's ids: site, running number
+    data = tmp_path / "labels.jsonl"
+    data.write_text("".join(json.dumps({**d, "id": f"corpus/it-{i:02}.txt"}) + "\n" for i, d in enumerate(_labelled_documents(12))))
+    done = CliRunner().invoke(main, ["train", str(data), "-o", str(tmp_path / "m"), "--validation-percent", "30", "--boosting-iterations", "10"])
+    assert done.exit_code == 0, done.output
+    assert "of 12 sites)" in done.output
+
+
+def test_a_corpus_without_article_labels_is_refused(tmp_path):
+    data = tmp_path / "junk.jsonl"
+    docs = [{**d, "paragraphs": [p for p in d["paragraphs"] if p["label"] != "article"]} for d in _labelled_documents(6)]
+    data.write_text("".join(json.dumps(d) + "\n" for d in docs))
+    done = CliRunner().invoke(main, ["train", str(data), "-o", str(tmp_path / "m"), "--validation-percent", "0"])
+    assert done.exit_code == 1 and "no paragraph is labelled 'article'" in done.output
+    assert not (tmp_path / "m").exists()
+
+
+def _page(i: int, labels: list[str]) -> dict:
+    blocks = "".join(f"<p data-label='{label}'>{text}</p>" for label, text in zip(labels, [
+        f"Menu item {i}", f"The harbour board met on day {i} to approve the new fees for visiting boats.",
+        f"Members said the money would pay for dredging and repairs to wall number {i}.", "Share this story", "© 2026 Harbour News",
+    ]))
+    return {"id": f"page-{i}", "source": "html", "lang": "en", "html": f"<html><body><main>{blocks}</main></body></html>"}
+
+
+@pytest.mark.parametrize("html_labels", [
+    ["navigation", "navigation", "navigation", "share", "legal"],  # an index page: no article block
+    ["article"] * 5,  # pages labelled with one kind only
+])
+def test_html_pages_clean_when_their_training_blocks_hold_no_article_or_one_label(tmp_path, html_labels):
+    """Training succeeded, then every HTML page failed to clean ("True is not in list", "shape
+    mismatch"): the HTML stage checked the labels of all rows, not of its own."""
+    data = tmp_path / "mixed.jsonl"
+    records = [json.dumps(d) for d in _labelled_documents(12)] + [json.dumps(_page(i, html_labels)) for i in range(4)]
+    data.write_text("\n".join(records) + "\n")
+    model = tmp_path / "m"
+    done = subprocess.run(
+        [sys.executable, "-m", "declutter", "train", str(data), "-o", str(model), "--validation-percent", "0", "--boosting-iterations", "10"],
+        capture_output=True, text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    if len(set(html_labels)) == 1:
+        assert "html paragraphs go through the text stage" in done.stderr and "html boosting" not in done.stderr
+    page = tmp_path / "page.html"
+    page.write_text(_page(9, ["navigation", "article", "article", "share", "legal"])["html"].replace(" data-label", " data-x"))
+    tagged = subprocess.run([sys.executable, "-m", "declutter", "tag", str(page), "--model", str(model), "--trust-model"], capture_output=True, text=True)
+    assert tagged.returncode == 0, tagged.stderr
+    assert len(tagged.stdout.splitlines()) == 6  # header and the five blocks
+
+
+def test_empty_documents_are_skipped_before_the_split(tmp_path):
+    """They were held out for validation and then not scored ("validating on 3", a report of 2
+    documents); when all held-out documents were empty, a traceback after the whole training."""
+    docs = _labelled_documents(12) + [{"id": f"empty-{i}", "source": "text", "paragraphs": []} for i in range(30)]
+    data = tmp_path / "labels.jsonl"
+    data.write_text("".join(json.dumps(d) + "\n" for d in docs))
+    done = CliRunner().invoke(main, ["train", str(data), "-o", str(tmp_path / "m"), "--boosting-iterations", "10"])
+    assert done.exit_code == 0, done.output
+    assert "skipping 30 documents without paragraphs" in done.output and "training on 12 documents" not in done.output
+    held = int(done.output.split("validating on ")[1].split()[0])
+    assert f"{held} documents," in done.output  # the report scores every held-out document
+
+
+def test_a_model_directory_is_replaced_whole_and_any_other_directory_refused(tmp_path):
+    data = tmp_path / "labels.jsonl"
+    data.write_text("".join(json.dumps(d) + "\n" for d in _labelled_documents(8)))
+    model = tmp_path / "m"
+    model.mkdir()
+    (model / "metrics.txt").write_text("== an older model's figures ==")
+    (model / "model.joblib").write_bytes(b"old")
+    train = ["train", str(data), "--validation-percent", "0", "--boosting-iterations", "10", "-o"]
+    done = CliRunner().invoke(main, [*train, str(model)])
+    assert done.exit_code == 0, done.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["labels.jsonl", "m"]  # nothing left beside it
+    assert sorted(p.name for p in model.iterdir()) == ["manifest.json", "model.joblib"]  # the stale metrics are gone
+    Cleaner.load(model, trust=True)
+    refused = CliRunner().invoke(main, [*train, str(tmp_path)])
+    assert refused.exit_code == 2 and "holds other files than a model (labels.jsonl, m)" in refused.output
+
+
+def test_evaluate_scores_nothing_kept_where_nothing_should_be_as_right(cleaner):
+    from declutter.dataset import parse_record
+
+    junk = parse_record({"id": "j-1", "paragraphs": [{"text": "Accept all cookies", "label": "cookie"}, {"text": "Subscribe to our newsletter", "label": "newsletter"}]})
+    report = evaluate(cleaner, [junk])
+    assert all(not p for p in [cleaner.clean("Accept all cookies\nSubscribe to our newsletter")])
+    assert report["kept"] == {"precision": 1.0, "recall": 1.0} and report["tokens"]["f1"] == 1.0
+
+
+def test_the_tag_table_shows_the_probability_the_drop_rule_weighs(tmp_path, seed_text):
+    """With --threshold 0.3 a story line with P(article) 0.63 is dropped and named by its likeliest
+    boilerplate kind at 0.20: the table must show the 0.37 that was compared with 0.3."""
+    source = tmp_path / "seed.txt"
+    source.write_text(seed_text)
+    rows = CliRunner().invoke(main, ["tag", str(source), "--threshold", "0.3"]).output.splitlines()
+    assert rows[0].split()[:5] == ["#", "keep", "label", "prob", "P(bp)"]
+    for row in rows[1:]:
+        keep, p_boilerplate = row.split()[1], float(row.split()[4])
+        assert (keep == "no") == (p_boilerplate >= 0.3)
+    document = Cleaner.load(threshold=0.3).tag(seed_text)
+    assert all(p.to_dict()["p_boilerplate"] == round(p.boilerplate, 4) for p in document)

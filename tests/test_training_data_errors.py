@@ -139,3 +139,16 @@ def test_dom_values_of_the_wrong_type_are_named(tmp_path):
     for key, value, message in (("depth", "three", "must be a number, not a string"), ("tokens", 5, "must be a string, not a number")):
         path.write_text(json.dumps({"id": "x-1", "paragraphs": [{"text": "abc", "label": "article", "dom": {**DOM, key: value}}]}) + "\n")
         assert _read_error(path) == f"{path}:1: field 'paragraphs[0].dom.{key}' {message}"
+
+
+def test_a_file_that_starts_with_a_bom_is_read(tmp_path):
+    """Windows editors write one; `clean` read such JSONL, `train` refused it."""
+    path = tmp_path / "bom.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + GOOD.encode() + GOOD.replace("ok-1", "ok-2").encode())
+    assert [d.id for d in read_documents([path])] == ["ok-1", "ok-2"]
+
+
+def test_a_line_that_is_not_json_names_the_character_within_the_line(tmp_path):
+    path = tmp_path / "data.jsonl"
+    path.write_text(GOOD + '{"id": "x-2" "paragraphs": []}\n')
+    assert _read_error(path) == f"{path}:2: not JSON: Expecting ',' delimiter at character 14"
