@@ -91,9 +91,13 @@ def kind_of(path: Path) -> str | None:
 
 
 def _site_of(url: str | None) -> str | None:
+    """The host of ``url`` without "www.", None without one (or for a URL that cannot be parsed)."""
     if not url:
         return None
-    host = urlsplit(url).hostname or ""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:  # "http://[a.example/": an unclosed IPv6 bracket
+        return None
     return host[4:] if host.startswith("www.") else host or None
 
 
@@ -238,11 +242,17 @@ def _jsonl_lines(handle, source: str, fields: JsonlFields, max_bytes: int | None
             if not line.strip():
                 continue
             try:
-                obj = json.loads(line)
+                obj = json.loads(line.decode("utf-8"))  # strict: json.loads(bytes) lets UTF-8-encoded surrogates through
                 if not isinstance(obj, dict):
                     raise ValueError("a line must hold a JSON object")
+            except UnicodeDecodeError as exc:
+                yield Failure(key=key, id=key, source=source, reason=f"line {line_number} is not valid UTF-8: {exc}")
+                continue
             except ValueError as exc:
                 yield Failure(key=key, id=key, source=source, reason=f"malformed JSON on line {line_number}: {exc}")
+                continue
+            except RecursionError:
+                yield Failure(key=key, id=key, source=source, reason=f"malformed JSON on line {line_number}: nested too deep to read")
                 continue
             doc_id = str(obj.get(fields.id, key))
             if _SURROGATE_ESCAPE.search(line) and (bad := _field_with_lone_surrogate(obj)) is not None:  # UTF-8 cannot carry it: the output could not be written
@@ -288,7 +298,7 @@ def _field_problem(obj: dict, name: str, fields: JsonlFields) -> str:
     return f"field {name!r} is null" if obj[name] is None else f"field {name!r} is not a string"
 
 
-_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")  # the only way a surrogate gets into a line's JSON (UTF-8 bytes cannot hold one)
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")  # the only way a surrogate gets into a line's JSON (strict UTF-8 holds none)
 
 
 def _field_with_lone_surrogate(obj: dict) -> str | None:

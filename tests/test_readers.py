@@ -333,6 +333,32 @@ def test_a_jsonl_file_with_lone_surrogates_through_the_cli_does_not_crash(tmp_pa
     assert error["id"] == "a\\ud800" and error["reason"] == "invalid Unicode: lone surrogate in field 'id'"
 
 
+def test_jsonl_lines_that_crashed_the_batch_are_failures_of_their_own(tmp_path):
+    """A value nested 1,500 deep (RecursionError), a surrogate written as UTF-8 bytes (json.loads
+    of bytes let it through: the directory output then crashed) and an unparseable URL (urlsplit's
+    ValueError) each stopped the whole batch."""
+    good = json.dumps({"id": "ok", "text": "The council voted on Tuesday to extend the harbour wall."}).encode()
+    lines = [
+        b'{"id": "deep", "text": "x", "meta": ' + b"[" * 1500 + b"]" * 1500 + b"}",
+        b'{"id": "surrogate", "text": "Harb\xed\xa0\x80our wall"}',
+        b'{"id": "url", "text": "The harbour wall was extended.", "url": "http://[a.example/2"}',
+        good,
+    ]
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+
+    records, failures = read(path)
+
+    assert [(r.id, r.site) for r in records] == [("url", None), ("ok", None)]
+    assert [(f.key.rsplit("#", 1)[1], f.reason.split(":")[0]) for f in failures] == [
+        ("1", "malformed JSON on line 1"), ("2", "line 2 is not valid UTF-8"),
+    ]
+    out = tmp_path / "tree"
+    done = subprocess.run([sys.executable, "-m", "declutter", "clean", str(path), "-o", str(out), "-q"], capture_output=True)
+    assert done.returncode == 1 and b"Traceback" not in done.stderr, done.stderr.decode()
+    assert len(list(out.rglob("*.txt"))) == 2
+
+
 def test_a_null_document_field_is_null_not_missing(tmp_path):
     path = tmp_path / "in.jsonl"
     path.write_text('{"id": "a", "text": null}\n{"id": "b", "html": "<p>x</p>"}\n', encoding="utf-8")
