@@ -321,5 +321,5 @@ class _Done:
 def _default_errors_path(output: str | None) -> Path:
     if output in (None, "-"):
         return Path("declutter-errors.jsonl")
-    path = Path(output)
-    return path.with_name(path.name.rstrip("/") + ".errors.jsonl")
+    path = Path(output).absolute()  # "-o ." has no name of its own
+    return path.with_name(path.name + ".errors.jsonl")

@@ -144,6 +144,9 @@ def clean(inputs, output, input_format, output_format, keep, tags, id_field, tex
         raise click.UsageError(f"--output {output}: compressed output is not written; use -o - | gzip > {output}, or compress afterwards")
     _check_model(model_path, trust_model)  # fail early, once, on a model that cannot be loaded
     inputs = list(inputs) or ["-"]
+    for written, option in ((output, "--output"), (errors, "--errors")):
+        if written not in (None, "-") and (clash := _input_holding(written, inputs)):
+            raise click.UsageError(f"{option} {written}: {clash}; write the output elsewhere")
     fields = JsonlFields(id=id_field, text=None if html_field else text_field, html=html_field, url=url_field)
     options = BatchOptions(
         output=output, output_format=output_format, tags=tags, jobs=jobs, quiet=quiet, fail_fast=fail_fast,
@@ -166,6 +169,23 @@ def clean(inputs, output, input_format, output_format, keep, tags, id_field, tex
         click.echo(f"declutter: {summary.line()}", err=True)
     if summary.failed:
         sys.exit(1)
+
+
+def _input_holding(output: str, inputs: list[str]) -> str | None:
+    """How writing ``output`` would touch an input (it is one, or lies inside an input directory,
+    where the run would overwrite or read back its own output), None when it would not."""
+    target = Path(output).resolve()
+    for raw in inputs:
+        if raw == "-":
+            continue
+        source = Path(raw).resolve()
+        if target == source:
+            return f"is the input {raw}"
+        if source.is_dir() and source in target.parents:
+            return f"is inside the input directory {raw}"
+        if source.parent == target and source.name.lower().endswith(".txt"):  # its clean text would take its name
+            return f"would overwrite the input {raw} with its clean text"
+    return None
 
 
 def _several_records(inputs: list[str], stdin_jsonl: bool) -> bool:

@@ -44,3 +44,37 @@ def test_outputs_get_the_mode_of_any_new_file(tmp_path):
     probe = tmp_path / "probe"
     probe.write_text("")
     assert (tmp_path / "report.html").stat().st_mode & 0o777 == probe.stat().st_mode & 0o777
+
+
+STORY = "The council voted on Tuesday to extend the harbour wall by forty metres.\n"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["in.jsonl", "-o", "in.jsonl"], "--output in.jsonl: is the input in.jsonl"),
+    (["in.jsonl", "-o", "./in.jsonl", "--resume"], "--output ./in.jsonl: is the input in.jsonl"),
+    (["pages", "-o", "pages/"], "--output pages/: is the input pages"),
+    (["pages", "-o", "pages/clean"], "--output pages/clean: is inside the input directory pages"),
+    (["pages", "-o", "pages/clean.jsonl"], "--output pages/clean.jsonl: is inside the input directory pages"),
+    (["story.txt", "-o", "."], "--output .: would overwrite the input story.txt with its clean text"),
+    (["in.jsonl", "-o", "out.jsonl", "--errors", "in.jsonl"], "--errors in.jsonl: is the input in.jsonl"),
+])
+def test_an_output_that_is_or_lies_inside_an_input_is_refused(tmp_path, args, message):
+    """`-o in.jsonl --resume` truncated the input to nothing; `pages -o pages/clean` read its own
+    outputs back as inputs (100 pages gave 196 files)."""
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "a.txt").write_text(STORY)
+    (tmp_path / "story.txt").write_text(STORY)
+    (tmp_path / "in.jsonl").write_text(json.dumps({"id": "x", "text": STORY}) + "\n")
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+
+    done = subprocess.run([sys.executable, "-m", "declutter", "clean", *args], cwd=tmp_path, capture_output=True, text=True)
+
+    assert done.returncode == 2 and message in done.stderr, done.stderr
+    assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
+
+
+def test_an_html_input_may_be_cleaned_into_its_own_directory_and_dot_is_an_output(tmp_path):
+    (tmp_path / "page.html").write_text(f"<html><body><article><p>{STORY}</p></article></body></html>")
+    done = subprocess.run([sys.executable, "-m", "declutter", "clean", "page.html", "-o", "."], cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "page.txt").read_text() == STORY
