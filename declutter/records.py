@@ -17,6 +17,7 @@ import io
 import json
 import os
 import re
+import stat
 import sys
 import threading
 import zlib
@@ -124,6 +125,8 @@ def read_inputs(paths: list[str], fields: JsonlFields = JsonlFields(), stdin_kin
             for entry in entries_under(path):
                 if isinstance(entry, Failure):
                     yield entry
+                elif _special_file(entry):  # a FIFO would block the run forever
+                    yield Failure(key=str(entry), id=str(entry), source=str(entry), reason="not read: not a regular file (a FIFO, socket or device)")
                 elif kind_of(entry):
                     yield from _read_file(entry, fields, root=path, max_bytes=max_bytes)
                 else:  # in the error report, not silently left behind
@@ -163,6 +166,14 @@ def entries_under(root: Path) -> Iterator[Path | Failure]:
             if not name.startswith("."):
                 yield Path(directory, name)
     yield from _directory_failures(errors)
+
+
+def _special_file(path: Path) -> bool:
+    """Whether ``path`` (followed if a symlink) exists and is no regular file."""
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:  # a broken symlink: reading it reports why
+        return False
 
 
 def _identity(path: Path | str) -> tuple[int, int]:
@@ -353,17 +364,23 @@ def _warc_records(path: Path, max_bytes: int | None = None) -> Iterator[Item]:
                     record = next(iterator, None)
                     if record is None:
                         break
-                    bare = _bare_page(record)
-                    if bare:  # warcio read the page's first lines as HTTP headers: read the block again below
-                        record.http_headers = None
-                    wanted = record.rec_type in DOCUMENT_RECORDS and _media_type(record) in PAGE_FORMATS
-                    content = _read_at_most(record.content_stream(), max_bytes) if wanted and not bare else None
+                    bare = wanted = False
+                    content, unreadable = None, None
+                    try:  # what fails here fails this record; the file reads on
+                        bare = _bare_page(record)
+                        if bare:  # warcio read the page's first lines as HTTP headers: read the block again below
+                            record.http_headers = None
+                        wanted = record.rec_type in DOCUMENT_RECORDS and _media_type(record) in PAGE_FORMATS
+                        if wanted and not bare:
+                            content, unreadable = _read_payload(record, max_bytes)
+                    except Exception as exc:  # noqa: BLE001 - a decoder's error on this payload (brotli's, say)
+                        unreadable = f"unreadable WARC payload: {type(exc).__name__}: {exc}"
                     offset = iterator.get_record_offset()  # reads the record to its end, which completes the digest check
                 report = "; ".join(dict.fromkeys(reports))
                 # a record cut short by corrupt gzip data: warcio reads nothing after it
                 lost = (offset, report) if report and _missing_bytes(record) else None
                 if record.rec_type in DOCUMENT_RECORDS:
-                    damage = _damage(record, report)
+                    damage = _damage(record, report) or unreadable or _without_length(record, iterator)
                     if bare and wanted and not report:
                         content, damage = _read_bare_block(path, offset, record, max_bytes)
                     yield _warc_item(record, content, source, offset, damage, max_bytes)
@@ -375,15 +392,39 @@ def _warc_records(path: Path, max_bytes: int | None = None) -> Iterator[Item]:
                                                              f"any records there are lost: {lost[1]}")
 
 
+def _read_payload(record, max_bytes: int | None) -> tuple[bytes | None, str | None]:
+    """A response's or resource's payload (at most ``max_bytes``: None beyond), and why it cannot
+    be trusted, or None: a compressed payload (``Content-Encoding: gzip``) that ends before its
+    compressed stream does is cut short."""
+    headers = record.http_headers
+    chunked = headers.get_header("Transfer-Encoding") if headers is not None else None
+    if chunked and chunked != "chunked" and chunked.strip().lower() == "chunked":
+        headers.replace_header("Transfer-Encoding", "chunked")  # warcio unchunks only the lower-case value
+    stream = record.content_stream()
+    content = _read_at_most(stream, max_bytes)
+    decompressor = getattr(stream, "decompressor", None)
+    if content is not None and getattr(decompressor, "eof", True) is False:  # zlib's: the end was never reached
+        return content, f"truncated WARC payload: its Content-Encoding {headers.get_header('Content-Encoding')} data ends early"
+    return content, None
+
+
+def _without_length(record, iterator) -> str | None:
+    """Why a record of an uncompressed WARC file without Content-Length cannot be trusted: warcio
+    reads it to the end of the file, so it holds every record after it."""
+    if record.length is not None or record.format != "warc" or iterator.reader.decompressor is not None:
+        return None
+    return "WARC record without Content-Length: read to the end of the file, it holds any records after it"
+
+
 def _bare_page(record) -> bool:
     """Whether a response's block is the page itself, without the HTTP status line and headers
-    that the WARC standard puts there: its WARC Content-Type names a page format, not
-    ``application/http``, and warcio found no HTTP status line (it then takes the page's lines up
-    to the first blank one as a status line and headers)."""
+    that the WARC standard puts there: its WARC Content-Type names a page format (or there is
+    none), not ``application/http``, and warcio found no HTTP status line (it then takes the
+    page's lines up to the first blank one as a status line and headers)."""
     if record.rec_type != "response" or record.http_headers is None:
         return False
     declared = (record.rec_headers.get_header("Content-Type") or "").split(";")[0].strip().lower()
-    return declared in PAGE_FORMATS and declared != "" and not (record.http_headers.protocol or "").upper().startswith("HTTP/")
+    return declared in PAGE_FORMATS and not (record.http_headers.protocol or "").upper().startswith("HTTP/")
 
 
 def _read_bare_block(path: Path, offset: int, record, max_bytes: int | None) -> tuple[bytes | None, str | None]:

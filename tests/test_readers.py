@@ -236,6 +236,74 @@ def test_a_damaged_response_without_http_headers_fails_its_digest_and_the_next_i
     assert len(failures) == 1 and "digest mismatch" in failures[0].reason and failures[0].extra["url"] == "https://bare.example/a"
 
 
+def raw_record(url: str, block: bytes, content_type: str | None = "application/http; msgtype=response", length: bool = True) -> bytes:
+    """A WARC response written byte by byte (warcio's writer refuses the faulty ones)."""
+    head = f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:{uuid.uuid4()}>\r\nWARC-Date: 2024-05-01T10:00:00Z\r\nWARC-Target-URI: {url}\r\n"
+    head += (f"Content-Type: {content_type}\r\n" if content_type else "") + (f"Content-Length: {len(block)}\r\n" if length else "")
+    return head.encode() + b"\r\n" + block + b"\r\n\r\n"
+
+
+def http_block(payload: bytes, *headers: str) -> bytes:
+    return b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n" + "".join(f"{h}\r\n" for h in headers).encode() + b"\r\n" + payload
+
+
+HARBOUR = b"<html><body><article><h1>Harbour wall extended</h1><p>The council voted on Tuesday to extend the harbour wall by forty metres.</p>\n\n<p>Work starts in spring.</p></article></body></html>"
+
+
+def test_a_payload_that_cannot_be_decoded_fails_alone_and_the_file_reads_on(tmp_path):
+    """Brotli (warcio's decoder breaks on brotli 1.2), a gzip payload cut short (read as good text,
+    cut mid-sentence), 'Transfer-Encoding: Chunked' (chunk sizes inside words), a response with
+    neither HTTP headers nor a WARC Content-Type (its headline lost), an unparseable URL."""
+    gzipped = gzip.compress(HARBOUR)
+    records = [
+        raw_record("http://a.example/br", http_block(b"\x1b\x03\x00\xf8\xff\x7f" * 20, "Content-Encoding: br")),
+        raw_record("http://a.example/cut", http_block(gzipped[: len(gzipped) // 2], "Content-Encoding: gzip")),
+        raw_record("http://a.example/chunked", http_block(b"%x\r\n%s\r\n0\r\n\r\n" % (len(HARBOUR), HARBOUR), "Transfer-Encoding: Chunked")),
+        raw_record("http://a.example/bare", HARBOUR, content_type=None),
+        raw_record("http://[a.example/url", http_block(HARBOUR)),
+        raw_record("http://a.example/last", http_block(HARBOUR)),
+    ]
+    path = tmp_path / "crawl.warc"
+    path.write_bytes(b"".join(records))
+
+    found, failures = read(path)
+
+    assert [(r.url, r.content) for r in found] == [
+        ("http://a.example/chunked", HARBOUR), ("http://a.example/bare", HARBOUR),
+        ("http://[a.example/url", HARBOUR), ("http://a.example/last", HARBOUR),
+    ]
+    assert [(f.extra["url"], f.reason.split(":")[0]) for f in failures] == [
+        ("http://a.example/br", "unreadable WARC payload"), ("http://a.example/cut", "truncated WARC payload"),
+    ]
+
+
+def test_a_record_without_content_length_in_an_uncompressed_warc_is_a_failure(tmp_path):
+    """warcio reads it to the end of the file: the records after it were inside its text, unreported."""
+    path = tmp_path / "crawl.warc"
+    path.write_bytes(raw_record("http://a.example/1", http_block(HARBOUR)) + raw_record("http://a.example/2", http_block(HARBOUR), length=False)
+                     + raw_record("http://a.example/3", http_block(HARBOUR)))
+
+    found, failures = read(path)
+
+    assert [r.url for r in found] == ["http://a.example/1"]
+    assert [(f.extra["url"], f.reason.split(":")[0]) for f in failures] == [("http://a.example/2", "WARC record without Content-Length")]
+
+
+def test_a_fifo_inside_a_directory_is_a_failure_not_a_hang(tmp_path):
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "a.txt").write_text("The council voted on Tuesday to extend the harbour wall.\n")
+    os.mkfifo(pages / "b.txt")
+    out = tmp_path / "out.jsonl"
+
+    done = subprocess.run([sys.executable, "-m", "declutter", "clean", str(pages), "-o", str(out), "-q"], capture_output=True, timeout=120)
+
+    assert done.returncode == 1, done.stderr.decode()
+    assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == [str(pages / "a.txt")]
+    error = json.loads((tmp_path / "out.jsonl.errors.jsonl").read_text())
+    assert (error["id"], error["reason"]) == (str(pages / "b.txt"), "not read: not a regular file (a FIFO, socket or device)")
+
+
 # -- directories --------------------------------------------------------------------------------
 def tree_page(path: Path, n: int) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
