@@ -3,7 +3,8 @@
 Like CCNet's line deduplication within a shard, but per site (URL domain, or the source
 directory): the corpus is read once to count, per site, on how many documents each normalised
 paragraph appears; paragraphs on at least ``min_pages`` documents are then dropped. A quote that
-two articles share stays (``min_pages`` defaults to 3).
+two articles share stays (``min_pages`` defaults to 3), and so does a page captured several times
+(documents are counted once per URL, or per content when they have none).
 """
 
 from __future__ import annotations
@@ -36,9 +37,16 @@ class SiteRepetition:
         from declutter.records import Record
 
         counts: dict[str, Counter] = defaultdict(Counter)
+        seen: dict[str, set] = defaultdict(set)  # per site, the documents counted: by URL, else by content
         for item in items:
             if not isinstance(item, Record) or item.site is None:
                 continue
+            document_key = item.url or hashlib.blake2b(
+                item.content if isinstance(item.content, bytes) else item.content.encode("utf-8", "surrogatepass"), digest_size=16
+            ).digest()
+            if document_key in seen[item.site]:  # a crawl's second capture of a page is not a second page
+                continue
+            seen[item.site].add(document_key)
             try:
                 doc = segment_document(item.content, item.format if format == "auto" else format, encoding=item.charset)
             except Exception:  # noqa: BLE001 - the cleaning pass reports it

@@ -212,6 +212,24 @@ def test_site_repetition_drops_what_repeats_across_a_site_but_not_a_shared_quote
     assert len(quoted) == 2 and "reason" not in quoted[0] and "reason" not in quoted[1]  # a quote on two pages stays
 
 
+def test_site_repetition_counts_a_page_captured_three_times_once(tmp_path):
+    """A crawl holds repeat captures of one URL (and copies without one): each was counted as a
+    page of its own, so a story captured three times lost every line at --site-repeats 3."""
+    story = ["The ferry timetable for Saltby changes next week, the harbour office said on Monday.",
+             "Councillors argued about the cost of dredging the channel before approving the plan."]
+    records = [{"id": f"c{i}", "url": "https://harbourledger.example/ferry", "text": "\n".join(story)} for i in range(3)]
+    data = tmp_path / "captures.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in records))
+    copies = tmp_path / "copies"  # files without a URL: the site is their directory, identical ones are one page
+    copies.mkdir()
+    for i in range(3):
+        (copies / f"copy{i}.txt").write_text("\n".join(story) + "\n")
+
+    dedup = [json.loads(l) for l in run(data, copies, "-o", "-", "-q", "--site-repeats", "3", check_rc=0).stdout.decode().splitlines()]
+
+    assert [r["clean_text"] for r in dedup] == ["\n".join(story)] * 6
+
+
 def test_an_output_named_like_a_text_file_is_refused_not_made_a_directory(tmp_path, seed_text):
     source = tmp_path / "a.txt"
     source.write_text(seed_text)
