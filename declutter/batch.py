@@ -13,7 +13,8 @@ import sys
 import threading
 import time
 from collections import Counter, deque
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -216,10 +217,10 @@ def run_batch(items: Iterable[Item], options: BatchOptions, total: int | None = 
 
     progress = Progress(total=total, quiet=options.quiet)
     pending: deque = deque()
-    executor = None
+    workers = None
     if options.jobs > 1:
-        executor = ProcessPoolExecutor(options.jobs, initializer=_init_worker, initargs=(options, repetition, os.getpid()))
-        submit = lambda chunk: executor.submit(_process_chunk, chunk)  # noqa: E731
+        workers = _Workers(options.jobs, (options, repetition, os.getpid()))
+        submit = workers.submit
     else:
         _init_worker(options, repetition)
         submit = lambda chunk: _Done(_process_chunk(chunk))  # noqa: E731
@@ -275,20 +276,20 @@ def run_batch(items: Iterable[Item], options: BatchOptions, total: int | None = 
                     slots.append(len(ready))
                     ready.append(None)
                     work.append(item)
-            pending.append((ready, slots, submit(work) if work else _Done([])))
-            while len(pending) > 2 * max(1, options.jobs) or (pending and pending[0][2].done()):
-                if not (keep_going := _finish(pending.popleft(), handle)):
+            pending.append((ready, slots, work, submit(work) if work else _Done([])))
+            while len(pending) > 2 * max(1, options.jobs) or (pending and pending[0][3].done()):
+                if not (keep_going := _finish(pending.popleft(), handle, workers)):
                     break
             if not keep_going:
                 break
         while pending and keep_going:
-            keep_going = _finish(pending.popleft(), handle)
+            keep_going = _finish(pending.popleft(), handle, workers)
     except BaseException:
         completed = False  # a crash or Ctrl-C: a JSONL output stays NAME.part, for --resume
         raise
     finally:
-        if executor is not None:
-            executor.shutdown(wait=True, cancel_futures=True)
+        if workers is not None:
+            workers.shutdown()
         progress.close()
         if lines is not None:
             lines.close(complete=completed)
@@ -298,11 +299,56 @@ def run_batch(items: Iterable[Item], options: BatchOptions, total: int | None = 
     return summary
 
 
-def _finish(entry, handle) -> bool:
-    ready, slots, future = entry
-    for slot, outcome in zip(slots, future.result()):
+def _finish(entry, handle, workers: "_Workers | None") -> bool:
+    ready, slots, work, future = entry
+    outcomes = workers.results(future, work) if workers is not None else future.result()
+    for slot, outcome in zip(slots, outcomes):
         ready[slot] = outcome
     return handle(ready)
+
+
+class _Workers:
+    """The worker processes. When one dies (killed for its memory, say), the pool breaks and every
+    chunk it held fails: the pool is replaced and those chunks are cleaned again one record at a
+    time, so only a record that kills its worker again fails, with that reason."""
+
+    def __init__(self, jobs: int, initargs: tuple) -> None:
+        self.jobs, self.initargs = jobs, initargs
+        self.executor = self._new()
+
+    def _new(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(self.jobs, initializer=_init_worker, initargs=self.initargs)
+
+    def submit(self, chunk: list[Record]) -> Future:
+        future = self.executor.submit(_process_chunk, chunk)
+        future.pool = self.executor  # which pool broke, when it fails
+        return future
+
+    def results(self, future: Future, chunk: list[Record]) -> list[tuple[str, object]]:
+        """The chunk's outcomes from ``future``, or from cleaning its records again if the pool broke."""
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            self._replace(future.pool)
+        outcomes = []
+        for record in chunk:
+            once = self.submit([record])
+            try:
+                outcomes += once.result()
+            except BrokenProcessPool:
+                self._replace(once.pool)
+                outcomes.append(("failed", Failure(key=record.key, id=record.id, source=record.source,
+                                                   reason="worker died: the process cleaning this record alone ended (killed for its memory?)")))
+        return outcomes
+
+    def _replace(self, broken: ProcessPoolExecutor) -> None:
+        """A new pool in place of ``broken``, unless that was done already."""
+        if broken is self.executor:
+            broken.shutdown(wait=False, cancel_futures=True)
+            self.executor = self._new()
+
+    def shutdown(self) -> None:
+        self.executor.shutdown(wait=True, cancel_futures=True)
 
 
 class _Done:

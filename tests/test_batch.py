@@ -380,3 +380,36 @@ def test_several_documents_on_stdout_are_each_named_as_head_names_files(tmp_path
     (tmp_path / "r.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     headers = [line for line in run("r.jsonl", cwd=tmp_path, check_rc=0).stdout.decode().splitlines() if line.startswith("==>")]
     assert headers == ["==> one\\n==> forged <== <==", "==> two <=="]  # an id cannot start a line of its own
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(c) for c in path.read_text().split()] if path.exists() else []
+
+
+def test_a_worker_killed_mid_run_costs_no_record(tmp_path):
+    """A worker killed by the system (out of memory, say) broke the pool: a traceback, the batch
+    aborted. The pool is replaced and the chunks it held are cleaned again."""
+    data = tmp_path / "many.jsonl"
+    data.write_text("".join(
+        json.dumps({"id": f"r{i}", "text": f"The council of town {i} voted on Tuesday to extend the harbour wall.\nShare this story"}) + "\n"
+        for i in range(4000)
+    ))
+    out = tmp_path / "out.jsonl"
+    run_ = subprocess.Popen([sys.executable, "-m", "declutter", "clean", str(data), "-o", str(out), "-q", "-j", "2"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    own = Path(f"/proc/{run_.pid}/cmdline").read_bytes()
+    killed = None
+    deadline = time.monotonic() + 120
+    while killed is None and run_.poll() is None and time.monotonic() < deadline:
+        part = tmp_path / "out.jsonl.part"
+        workers = [c for c in _children(run_.pid) if Path(f"/proc/{c}/cmdline").exists() and Path(f"/proc/{c}/cmdline").read_bytes() == own]
+        if workers and part.exists() and part.stat().st_size > 0:  # the workers are cleaning
+            os.kill(workers[0], signal.SIGKILL)
+            killed = workers[0]
+        time.sleep(0.02)
+    _, stderr = run_.communicate(timeout=300)
+
+    assert killed is not None, "the run ended before a worker could be killed"
+    assert run_.returncode == 0 and b"Traceback" not in stderr, stderr.decode()
+    assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == [f"r{i}" for i in range(4000)]
