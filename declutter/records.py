@@ -351,12 +351,30 @@ def _warcio_reports() -> Iterator[list[str]]:
 def _warc_records(path: Path, max_bytes: int | None = None) -> Iterator[Item]:
     """Page records of a WARC file (warcio); see the module docstring for which records are read.
     Every record is read to its end and checked: its digests, its length against Content-Length,
-    and what warcio reports on stderr (its only report of corrupt gzip data)."""
+    and what warcio reports on stderr (its only report of corrupt gzip data). A file gzipped as
+    one stream (not one gzip member per record, which warcio needs) is read again, gunzipped."""
+    source = str(path)
+    yielded = 0
+    try:
+        for item in _warc_items(lambda: path.open("rb"), source, max_bytes):
+            yielded += 1
+            yield item
+    except _WholeGzip:
+        for n, item in enumerate(_warc_items(lambda: gzip.open(path, "rb"), source, max_bytes)):
+            if n >= yielded:  # the records before warcio stopped are out already
+                yield item
+
+
+class _WholeGzip(Exception):
+    """warcio found a WARC file gzipped as one stream."""
+
+
+def _warc_items(open_file, source: str, max_bytes: int | None) -> Iterator[Item]:
+    """The items of the WARC data ``open_file()`` gives (see :func:`_warc_records`)."""
     from warcio.archiveiterator import ArchiveIterator
 
-    source = str(path)
     lost = None  # (offset, why) when warcio can read nothing from that offset on
-    with path.open("rb") as handle:
+    with open_file() as handle:
         iterator = ArchiveIterator(handle, check_digests=True)
         try:
             while True:
@@ -382,9 +400,11 @@ def _warc_records(path: Path, max_bytes: int | None = None) -> Iterator[Item]:
                 if record.rec_type in DOCUMENT_RECORDS:
                     damage = _damage(record, report) or unreadable or _without_length(record, iterator)
                     if bare and wanted and not report:
-                        content, damage = _read_bare_block(path, offset, record, max_bytes)
+                        content, damage = _read_bare_block(open_file, offset, record, max_bytes)
                     yield _warc_item(record, content, source, offset, damage, max_bytes)
         except Exception as exc:  # noqa: BLE001 - warcio raises many kinds of error on corrupt data
+            if "non-chunked gzip file" in str(exc):
+                raise _WholeGzip from exc
             lost = (iterator.offset, f"{type(exc).__name__}: {exc}")  # where the record it could not read starts
     if lost:
         key = f"{source}@{lost[0]}+"
@@ -427,13 +447,13 @@ def _bare_page(record) -> bool:
     return declared in PAGE_FORMATS and not (record.http_headers.protocol or "").upper().startswith("HTTP/")
 
 
-def _read_bare_block(path: Path, offset: int, record, max_bytes: int | None) -> tuple[bytes | None, str | None]:
+def _read_bare_block(open_file, offset: int, record, max_bytes: int | None) -> tuple[bytes | None, str | None]:
     """The whole block of the record at ``offset`` read again as it is (see :func:`_bare_page`),
     and why it cannot be trusted (digests checked on the block as it is), or None."""
     from warcio.archiveiterator import ArchiveIterator
 
     record_id = record.rec_headers.get_header("WARC-Record-ID")
-    with path.open("rb") as handle, _warcio_reports() as reports:
+    with open_file() as handle, _warcio_reports() as reports:
         handle.seek(offset)
         iterator = ArchiveIterator(handle, check_digests=True, no_record_parse=True)
         again = next(iterator, None)

@@ -289,6 +289,22 @@ def test_a_record_without_content_length_in_an_uncompressed_warc_is_a_failure(tm
     assert [(f.extra["url"], f.reason.split(":")[0]) for f in failures] == [("http://a.example/2", "WARC record without Content-Length")]
 
 
+def test_a_warc_gzipped_as_one_stream_is_read_whole(tmp_path):
+    """`gzip crawl.warc` makes one gzip stream, not one member per record: warcio read the first
+    record and stopped ("non-chunked gzip file detected"), the rest lost."""
+    plain = tmp_path / "crawl.warc"
+    payloads = news_warc(plain, count=4)
+    bare = bare_response("https://bare.example/story", "text/html", page(5))  # re-read at its offset, in the gunzipped stream
+    path = tmp_path / "crawl.warc.gz"
+    path.write_bytes(gzip.compress(plain.read_bytes() + bare))
+
+    found, failures = read(path)
+
+    assert failures == []
+    assert [(r.url, r.content) for r in found] == [*payloads.items(), ("https://bare.example/story", page(5))]
+    assert len({r.key for r in found}) == 5
+
+
 def test_a_fifo_inside_a_directory_is_a_failure_not_a_hang(tmp_path):
     pages = tmp_path / "pages"
     pages.mkdir()
