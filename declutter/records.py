@@ -351,30 +351,86 @@ def _warcio_reports() -> Iterator[list[str]]:
 def _warc_records(path: Path, max_bytes: int | None = None) -> Iterator[Item]:
     """Page records of a WARC file (warcio); see the module docstring for which records are read.
     Every record is read to its end and checked: its digests, its length against Content-Length,
-    and what warcio reports on stderr (its only report of corrupt gzip data). A file gzipped as
-    one stream (not one gzip member per record, which warcio needs) is read again, gunzipped."""
+    and what warcio reports on stderr (its only report of corrupt gzip data). Where warcio can read
+    no further (corrupt data), reading goes on at the next record that starts intact, and the
+    bytes skipped are a Failure. A file gzipped as one stream (not one gzip member per record,
+    which warcio needs) is read again, gunzipped."""
     source = str(path)
+    start: int | None = 0
     yielded = 0
-    try:
-        for item in _warc_items(lambda: path.open("rb"), source, max_bytes):
-            yielded += 1
-            yield item
-    except _WholeGzip:
-        for n, item in enumerate(_warc_items(lambda: gzip.open(path, "rb"), source, max_bytes)):
-            if n >= yielded:  # the records before warcio stopped are out already
+    while start is not None:
+        items = _warc_items(lambda: path.open("rb"), source, max_bytes, start)
+        try:
+            while True:
+                item = next(items)
+                yielded += 1
                 yield item
+        except StopIteration as end:
+            lost = end.value
+        except _WholeGzip:
+            if start:  # a stream gzipped whole cannot be read from a point inside it
+                raise
+            for n, item in enumerate(_warc_items(lambda: gzip.open(path, "rb"), source, max_bytes)):
+                if n >= yielded:  # the records before warcio stopped are out already
+                    yield item
+            return
+        if lost is None:
+            return
+        offset, why = lost
+        start = _next_record_start(path, offset + 1)
+        key = f"{source}@{offset}+"
+        where = f"from offset {offset} to {start}" if start is not None else f"from offset {offset} on"
+        yield Failure(key=key, id=key, source=source, reason=f"corrupt WARC data: the file could not be read {where}, any records there are lost: {why}")
+
+
+def _next_record_start(path: Path, after: int) -> int | None:
+    """The offset of the first record at or after ``after`` that starts intact: a gzip member that
+    opens with "WARC/" in a gzipped file, a "WARC/1." line in a plain one; None when there is none."""
+    with path.open("rb") as handle:
+        gzipped = handle.read(2) == b"\x1f\x8b"
+        marker = b"\x1f\x8b\x08" if gzipped else b"\nWARC/1."
+        position, tail = after, b""
+        while True:
+            handle.seek(position)
+            block = handle.read(1 << 20)
+            if not block:
+                return None
+            data = tail + block
+            base = position - len(tail)
+            found = data.find(marker)
+            while found != -1:
+                candidate = base + found + (0 if gzipped else 1)
+                if candidate >= after and _opens_a_record(handle, candidate, gzipped):
+                    return candidate
+                found = data.find(marker, found + 1)
+            tail = data[-16:]
+            position += len(block)
+
+
+def _opens_a_record(handle, offset: int, gzipped: bool) -> bool:
+    handle.seek(offset)
+    head = handle.read(4096)
+    if not gzipped:
+        return head.startswith(b"WARC/1.")
+    try:
+        return zlib.decompressobj(31).decompress(head).startswith(b"WARC/")
+    except zlib.error:
+        return False
 
 
 class _WholeGzip(Exception):
     """warcio found a WARC file gzipped as one stream."""
 
 
-def _warc_items(open_file, source: str, max_bytes: int | None) -> Iterator[Item]:
-    """The items of the WARC data ``open_file()`` gives (see :func:`_warc_records`)."""
+def _warc_items(open_file, source: str, max_bytes: int | None, start: int = 0) -> Iterator[Item]:
+    """The items of the WARC data ``open_file()`` gives from offset ``start`` (see
+    :func:`_warc_records`); returns (offset, why) when warcio could read nothing from that offset
+    on, else None."""
     from warcio.archiveiterator import ArchiveIterator
 
     lost = None  # (offset, why) when warcio can read nothing from that offset on
     with open_file() as handle:
+        handle.seek(start)
         iterator = ArchiveIterator(handle, check_digests=True)
         try:
             while True:
@@ -406,10 +462,7 @@ def _warc_items(open_file, source: str, max_bytes: int | None) -> Iterator[Item]
             if "non-chunked gzip file" in str(exc):
                 raise _WholeGzip from exc
             lost = (iterator.offset, f"{type(exc).__name__}: {exc}")  # where the record it could not read starts
-    if lost:
-        key = f"{source}@{lost[0]}+"
-        yield Failure(key=key, id=key, source=source, reason=f"corrupt WARC data: the file could not be read from offset {lost[0]} on, "
-                                                             f"any records there are lost: {lost[1]}")
+    return lost
 
 
 def _read_payload(record, max_bytes: int | None) -> tuple[bytes | None, str | None]:

@@ -86,11 +86,12 @@ def test_a_corrupt_gzip_member_fails_its_record_and_the_unreadable_rest_not_garb
 
     records, failures = read(path)
 
-    for record in records:  # what is read is exactly the page: no garbled payload passed off as fine
-        assert record.content == payloads[record.url] and offset_of(record.key) < start
     rest = [f for f in failures if f.key.endswith("+")]
-    assert len(rest) == 1 and f"offset {start}" in rest[0].reason and "corrupt" in rest[0].reason
-    assert len(records) < len(payloads)  # the pages from the damaged one on are not read, and that is reported
+    assert len(rest) == 1 and "corrupt" in rest[0].reason
+    skipped_to = int(rest[0].reason.split(f"from offset {start} to ")[1].split(",")[0])  # reading went on at the next intact member
+    for record in records:  # what is read is exactly the page: no garbled payload passed off as fine
+        assert record.content == payloads[record.url] and not start <= offset_of(record.key) < skipped_to
+    assert len(records) >= len(payloads) - 1  # only a page inside the damaged member is lost, and that is reported
     if where == "middle":  # the damaged record itself is named, with warcio's decompression error
         damaged = [f for f in failures if f.key.endswith(f"@{start}")]
         assert len(damaged) == 1 and "Error -3 while decompressing data" in damaged[0].reason
@@ -135,9 +136,11 @@ def test_a_corrupt_warc_through_the_cli_exits_1_and_accounts_for_every_record(tm
     done = subprocess.run([sys.executable, "-m", "declutter", "clean", str(path), "-o", str(out), "-q"], capture_output=True)
 
     assert done.returncode == 1, done.stderr.decode()
-    assert len(out.read_text().splitlines()) == 2  # the two pages before the damage
+    written = [json.loads(line)["url"] for line in out.read_text().splitlines()]
+    assert written == [f"https://news{n}.example/story" for n in (0, 1, 3)]  # the fourth page, after the damage, too
     errors = [json.loads(line) for line in (tmp_path / "out.jsonl.errors.jsonl").read_text().splitlines()]
     assert [e["key"].rsplit("@", 1)[1] for e in errors] == [str(start), f"{start}+"]
+    assert f"from offset {start} to {start + length}," in errors[1]["reason"]  # the next member, the metadata record
 
 
 # -- which WARC records are pages ---------------------------------------------------------------
@@ -303,6 +306,20 @@ def test_a_warc_gzipped_as_one_stream_is_read_whole(tmp_path):
     assert failures == []
     assert [(r.url, r.content) for r in found] == [*payloads.items(), ("https://bare.example/story", page(5))]
     assert len({r.key for r in found}) == 5
+
+
+def test_reading_goes_on_at_the_next_intact_record_of_a_plain_warc(tmp_path):
+    records = [raw_record(f"http://a.example/{i}", http_block(HARBOUR)) for i in range(4)]
+    damaged = records[1].replace(b"WARC/1.0\r\n", b"WXRC/1.0\r\n")
+    path = tmp_path / "crawl.warc"
+    path.write_bytes(records[0] + damaged + records[2] + records[3])
+
+    found, failures = read(path)
+
+    assert [r.url for r in found] == ["http://a.example/0", "http://a.example/2", "http://a.example/3"]
+    start = len(records[0])
+    assert [f.key for f in failures] == [f"{path}@{start}+"]
+    assert f"from offset {start} to {start + len(damaged)}," in failures[0].reason
 
 
 def test_a_fifo_inside_a_directory_is_a_failure_not_a_hang(tmp_path):
