@@ -137,7 +137,7 @@ def clean(inputs, output, input_format, output_format, keep, tags, id_field, tex
 
     if output is not None and output_format == "json":
         raise click.UsageError("--output-format is for stdout; with --output, FILE.jsonl holds JSON (add --tags for every paragraph's label)")
-    if output and output.lower().endswith((".txt", ".html", ".htm")):  # would become a directory of that name
+    if output and output.lower().endswith((".txt", ".html", ".htm", ".json")):  # would become a directory of that name
         raise click.UsageError(f"--output {output}: give a directory (one .txt per document), a .jsonl file, "
                                "or leave --output out and redirect stdout (declutter clean a.html > a.txt)")
     if output and output.lower().endswith(".gz"):  # a gzip stream cannot be resumed after a torn last line

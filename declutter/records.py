@@ -265,7 +265,7 @@ def _jsonl_lines(handle, source: str, fields: JsonlFields, max_bytes: int | None
             except RecursionError:
                 yield Failure(key=key, id=key, source=source, reason=f"malformed JSON on line {line_number}: nested too deep to read")
                 continue
-            doc_id = str(obj.get(fields.id, key))
+            doc_id = _id_text(obj.get(fields.id), key)
             if _SURROGATE_ESCAPE.search(line) and (bad := _field_with_lone_surrogate(obj)) is not None:  # UTF-8 cannot carry it: the output could not be written
                 yield Failure(key=key, id=_printable(doc_id), source=source, reason=f"invalid Unicode: lone surrogate in field {bad!r}")
                 continue
@@ -282,6 +282,14 @@ def _jsonl_lines(handle, source: str, fields: JsonlFields, max_bytes: int | None
     except (OSError, EOFError, zlib.error) as exc:
         key = f"{source}#{line_number + 1}"
         yield Failure(key=key, id=key, source=source, reason=f"input ends in corrupt data after line {line_number}: {exc}")
+
+
+def _id_text(value, key: str) -> str:
+    """A JSONL record's id as text: a string as it is, a number or other JSON as JSON ("7",
+    '{"n": 1}', not Python's "{'n': 1}"); ``key`` (file#line) when it has none."""
+    if value is None:
+        return key
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
 def _bounded_lines(handle, limit: int | None) -> Iterator[bytes | None]:

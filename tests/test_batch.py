@@ -233,8 +233,9 @@ def test_site_repetition_counts_a_page_captured_three_times_once(tmp_path):
 def test_an_output_named_like_a_text_file_is_refused_not_made_a_directory(tmp_path, seed_text):
     source = tmp_path / "a.txt"
     source.write_text(seed_text)
-    done = run(source, "-o", tmp_path / "clean.txt", check_rc=2)
-    assert "redirect stdout" in done.stderr.decode() and not (tmp_path / "clean.txt").exists()
+    for name in ("clean.txt", "clean.json"):
+        done = run(source, "-o", tmp_path / name, check_rc=2)
+        assert "redirect stdout" in done.stderr.decode() and not (tmp_path / name).exists()
     done = run(source, "-o", tmp_path / "clean.jsonl", "--output-format", "json", check_rc=2)  # not silently ignored
     assert "--tags" in done.stderr.decode() and not (tmp_path / "clean.jsonl").exists()
 

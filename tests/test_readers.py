@@ -460,6 +460,17 @@ def test_jsonl_lines_that_crashed_the_batch_are_failures_of_their_own(tmp_path):
     assert len(list(out.rglob("*.txt"))) == 2
 
 
+def test_jsonl_ids_that_are_not_strings_are_written_as_json(tmp_path):
+    """They became Python text ("None", "{'n': 1}") in file names and reports."""
+    path = tmp_path / "in.jsonl"
+    lines = [{"id": None}, {"id": 7}, {"id": {"n": 1, "site": "ü"}}, {"id": [1, 2]}, {}]
+    path.write_text("".join(json.dumps({**line, "text": "The harbour wall was extended."}) + "\n" for line in lines), encoding="utf-8")
+
+    records, _ = read(path)
+
+    assert [r.id for r in records] == [f"{path}#1", "7", '{"n": 1, "site": "ü"}', "[1, 2]", f"{path}#5"]
+
+
 def test_a_null_document_field_is_null_not_missing(tmp_path):
     path = tmp_path / "in.jsonl"
     path.write_text('{"id": "a", "text": null}\n{"id": "b", "html": "<p>x</p>"}\n', encoding="utf-8")
