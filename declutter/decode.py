@@ -65,7 +65,7 @@ _NON_ASCII_RUN = re.compile(rb"[\x80-\xff]+")
 # the last byte that is neither part of a multi-byte character nor a digit (GB18030 uses digits)
 _CUT_AFTER = re.compile(rb"[\x00-\x2f\x3a-\x3f][^\x00-\x2f\x3a-\x3f]*\Z")
 _DETECTION_SAMPLE = 65536  # bytes around non-ASCII runs given to the detector
-_BINARY_SHARE = 0.05  # more control bytes than this in the first 64 KB means binary data
+_BINARY_SHARE = 0.05  # more control bytes than this in any 64 KB means binary data
 _ISO_2022_JP = (b"\x1b$B", b"\x1b$@", b"\x1b(J")  # escapes into JIS X 0208 / 0201: 7-bit Japanese
 
 
@@ -101,9 +101,12 @@ def _decode(data: bytes, declared: str | None) -> str:
         # (one byte searched first: the three escapes cost every document 0.12 ms)
         with contextlib.suppress(UnicodeDecodeError):
             return data.decode("iso2022_jp")
-    control = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
-    if control > max(2, len(sample) * _BINARY_SHARE):
-        raise DecodeError(f"binary data: {control} control bytes in the first {len(sample)} bytes")
+    for start in range(0, len(data), 65536):  # every 64 KB: binary junk after a page is no text either
+        window = sample if not start else data[start : start + 65536]
+        control = len(window) - len(window.translate(None, _CONTROL_BYTES))
+        if control > max(2, len(window) * _BINARY_SHARE):
+            where = f"the first {len(window)} bytes" if not start else f"bytes {start:,} to {start + len(window):,}"
+            raise DecodeError(f"binary data: {control} control bytes in {where}")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:

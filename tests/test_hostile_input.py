@@ -227,3 +227,15 @@ def test_max_bytes_counts_a_str_in_utf8_bytes_like_the_same_bytes(cleaner):
 def test_stream_refuses_an_unknown_format_at_the_call_not_per_document(cleaner):
     with pytest.raises(ValueError, match="unknown format 'xml'"):
         cleaner.stream(["a", "b"], format="xml", errors="return")
+
+
+def test_binary_junk_after_the_first_64_kb_fails_the_document(cleaner):
+    """Only the first 64 KB were checked: an article followed by 100 KB of random bytes came out
+    with thousands of control characters, exit 0."""
+    import random
+
+    story = "The council voted on Tuesday to extend the harbour wall by forty metres.\n" * 1200  # 86 KB of text first
+    junk = random.Random(7).randbytes(100_000)
+    with pytest.raises(ValueError, match="binary data: .* control bytes in bytes 65,536 to 131,072"):
+        cleaner.clean(story.encode() + junk)
+    assert cleaner.clean(story.encode()) == cleaner.clean(story)  # text alone, as long, is read as before
