@@ -481,6 +481,9 @@ def _read_payload(record, max_bytes: int | None) -> tuple[bytes | None, str | No
     chunked = headers.get_header("Transfer-Encoding") if headers is not None else None
     if chunked and chunked != "chunked" and chunked.strip().lower() == "chunked":
         headers.replace_header("Transfer-Encoding", "chunked")  # warcio unchunks only the lower-case value
+    encoding = headers.get_header("Content-Encoding") if headers is not None else None
+    if encoding and encoding.strip().lower() in ("x-gzip", "x-deflate"):  # old aliases (RFC 9110), unknown to warcio
+        headers.replace_header("Content-Encoding", encoding.strip().lower()[2:])
     stream = record.content_stream()
     content = _read_at_most(stream, max_bytes)
     decompressor = getattr(stream, "decompressor", None)

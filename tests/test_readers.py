@@ -262,6 +262,7 @@ def test_a_payload_that_cannot_be_decoded_fails_alone_and_the_file_reads_on(tmp_
         raw_record("http://a.example/br", http_block(b"\x1b\x03\x00\xf8\xff\x7f" * 20, "Content-Encoding: br")),
         raw_record("http://a.example/cut", http_block(gzipped[: len(gzipped) // 2], "Content-Encoding: gzip")),
         raw_record("http://a.example/chunked", http_block(b"%x\r\n%s\r\n0\r\n\r\n" % (len(HARBOUR), HARBOUR), "Transfer-Encoding: Chunked")),
+        raw_record("http://a.example/x-gzip", http_block(gzipped, "Content-Encoding: x-gzip")),
         raw_record("http://a.example/bare", HARBOUR, content_type=None),
         raw_record("http://[a.example/url", http_block(HARBOUR)),
         raw_record("http://a.example/last", http_block(HARBOUR)),
@@ -272,7 +273,7 @@ def test_a_payload_that_cannot_be_decoded_fails_alone_and_the_file_reads_on(tmp_
     found, failures = read(path)
 
     assert [(r.url, r.content) for r in found] == [
-        ("http://a.example/chunked", HARBOUR), ("http://a.example/bare", HARBOUR),
+        ("http://a.example/chunked", HARBOUR), ("http://a.example/x-gzip", HARBOUR), ("http://a.example/bare", HARBOUR),
         ("http://[a.example/url", HARBOUR), ("http://a.example/last", HARBOUR),
     ]
     assert [(f.extra["url"], f.reason.split(":")[0]) for f in failures] == [
