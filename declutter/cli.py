@@ -354,7 +354,7 @@ def _check_writable_directory(path: Path) -> None:
         check_model_directory(path)
     except ModelError as exc:
         raise click.UsageError(f"-o {path}: {exc}") from exc
-    existing = next(p for p in path.absolute().parents if p.exists())  # the model is saved beside, then moved in
+    existing = next(p for p in (path, *path.parents) if p.exists())
     if not os.access(existing, os.W_OK | os.X_OK):
         raise click.UsageError(f"-o {path}: {existing} is not writable")
 

@@ -12,6 +12,7 @@ import json
 import os
 import platform
 import shutil
+import threading
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -46,13 +47,13 @@ def sha256_of(path: Path) -> str:
 
 
 def check_model_directory(directory: str | Path) -> None:
-    """Raise :class:`ModelError` unless a model can be saved to ``directory``: it is new, empty, or a
-    model directory (only ``MODEL_DIRECTORY_FILES``), which is then replaced whole."""
+    """Raise :class:`ModelError` unless a model can be saved to ``directory``: it is new, or holds
+    nothing but a model's files (``MODEL_DIRECTORY_FILES``, hidden ones such as ``.keep``)."""
     directory = Path(directory)
     if directory.exists() and not directory.is_dir():
         raise ModelError(f"{directory} exists and is not a directory")
     if directory.is_dir():
-        others = sorted(p.name for p in directory.iterdir() if p.name not in MODEL_DIRECTORY_FILES)
+        others = sorted(p.name for p in directory.iterdir() if p.name not in MODEL_DIRECTORY_FILES and not p.name.startswith("."))
         if others:
             raise ModelError(f"{directory} holds other files than a model ({', '.join(others[:3])}{', …' if len(others) > 3 else ''}): "
                              "save the model to a new directory")
@@ -61,24 +62,22 @@ def check_model_directory(directory: str | Path) -> None:
 def save_model(model, directory: str | Path, **manifest_fields) -> Path:
     """Write ``model`` and its manifest (versions, categories, features, hash, extra fields).
 
-    Both are written to a new directory beside ``directory`` that then takes its place: an
-    interrupted save leaves the model that was there, and none of its other files (an old
-    ``metrics.txt``) stays beside the new model."""
+    Both are written inside ``directory`` under a temporary name, then moved over the old ones:
+    a model interrupted while saving leaves no half-written file, and an old ``metrics.txt``,
+    which would describe the old model, is removed. The directory itself (a symlink, a mount
+    point, ``.``) stays."""
     check_model_directory(directory)
     directory = Path(directory)
-    directory.parent.mkdir(parents=True, exist_ok=True)
-    staging = directory.with_name(f".{directory.name}.saving-{os.getpid()}")
+    directory.mkdir(parents=True, exist_ok=True)
+    staging = directory / f".saving-{os.getpid()}-{threading.get_ident()}"
     shutil.rmtree(staging, ignore_errors=True)  # left by a save of this process id that was killed
     staging.mkdir()
     try:
         _write_model(model, staging, manifest_fields)
-        if directory.exists():
-            replaced = directory.with_name(f".{directory.name}.replaced-{os.getpid()}")
-            directory.rename(replaced)
-            staging.rename(directory)
-            shutil.rmtree(replaced)
-        else:
-            staging.rename(directory)
+        (directory / MANIFEST_FILE).unlink(missing_ok=True)  # a model without its manifest fails to load, clearly
+        (directory / "metrics.txt").unlink(missing_ok=True)
+        os.replace(staging / MODEL_FILE, directory / MODEL_FILE)
+        os.replace(staging / MANIFEST_FILE, directory / MANIFEST_FILE)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return directory

@@ -253,7 +253,7 @@ def _jsonl_lines(handle, source: str, fields: JsonlFields, max_bytes: int | None
             if not line.strip():
                 continue
             try:
-                obj = json.loads(line.decode("utf-8"))  # strict: json.loads(bytes) lets UTF-8-encoded surrogates through
+                obj = json.loads(line.decode("utf-8-sig"))  # strict: json.loads(bytes) lets UTF-8-encoded surrogates through
                 if not isinstance(obj, dict):
                     raise ValueError("a line must hold a JSON object")
             except UnicodeDecodeError as exc:
@@ -375,20 +375,37 @@ def _warc_records(path: Path, max_bytes: int | None = None) -> Iterator[Item]:
                 yield item
         except StopIteration as end:
             lost = end.value
-        except _WholeGzip:
-            if start:  # a stream gzipped whole cannot be read from a point inside it
-                raise
-            for n, item in enumerate(_warc_items(lambda: gzip.open(path, "rb"), source, max_bytes)):
-                if n >= yielded:  # the records before warcio stopped are out already
-                    yield item
-            return
+        except _WholeGzip as whole:
+            if start:  # a member of several records after corrupt data: warcio cannot read it from there
+                lost, start = (start, f"gzip members hold several records: {whole.__cause__}"), None
+            else:
+                lost = yield from _gunzipped_whole(path, source, max_bytes, skip=yielded)
+                start = None
         if lost is None:
             return
-        offset, why = lost
-        start = _next_record_start(path, offset + 1)
+        offset = max(lost[0], start or 0)  # inside a member of several records warcio's offset can lie before the restart
+        start = _next_record_start(path, offset + 1) if start is not None else None
         key = f"{source}@{offset}+"
         where = f"from offset {offset} to {start}" if start is not None else f"from offset {offset} on"
-        yield Failure(key=key, id=key, source=source, reason=f"corrupt WARC data: the file could not be read {where}, any records there are lost: {why}")
+        yield Failure(key=key, id=key, source=source, reason=f"corrupt WARC data: the file could not be read {where}, any records there are lost: {lost[1]}")
+
+
+def _gunzipped_whole(path: Path, source: str, max_bytes: int | None, skip: int) -> Iterator[Item]:
+    """The items of a WARC file gzipped as one stream, read gunzipped, but the first ``skip``
+    (read before warcio stopped); returns what :func:`_warc_items` returns. Offsets are those of
+    the gunzipped data."""
+    items = _warc_items(lambda: gzip.open(path, "rb"), source, max_bytes)
+    n = 0
+    try:
+        while True:
+            item = next(items)
+            if n >= skip:
+                yield item
+            n += 1
+    except StopIteration as end:
+        return end.value
+    except (OSError, EOFError, zlib.error) as exc:  # gzip's own errors: a truncated or corrupt stream
+        return (-1, f"{type(exc).__name__}: {exc}")
 
 
 def _next_record_start(path: Path, after: int) -> int | None:
@@ -465,6 +482,7 @@ def _warc_items(open_file, source: str, max_bytes: int | None, start: int = 0) -
                     damage = _damage(record, report) or unreadable or _without_length(record, iterator)
                     if bare and wanted and not report:
                         content, damage = _read_bare_block(open_file, offset, record, max_bytes)
+                        damage = damage or _without_length(record, iterator)
                     yield _warc_item(record, content, source, offset, damage, max_bytes)
         except Exception as exc:  # noqa: BLE001 - warcio raises many kinds of error on corrupt data
             if "non-chunked gzip file" in str(exc):
@@ -481,14 +499,33 @@ def _read_payload(record, max_bytes: int | None) -> tuple[bytes | None, str | No
     chunked = headers.get_header("Transfer-Encoding") if headers is not None else None
     if chunked and chunked != "chunked" and chunked.strip().lower() == "chunked":
         headers.replace_header("Transfer-Encoding", "chunked")  # warcio unchunks only the lower-case value
-    encoding = headers.get_header("Content-Encoding") if headers is not None else None
-    if encoding and encoding.strip().lower() in ("x-gzip", "x-deflate"):  # old aliases (RFC 9110), unknown to warcio
-        headers.replace_header("Content-Encoding", encoding.strip().lower()[2:])
+    encoding = (headers.get_header("Content-Encoding") or "").strip().lower() if headers is not None else ""
+    if encoding in ("x-gzip", "x-deflate"):  # old aliases (RFC 9110), unknown to warcio
+        headers.replace_header("Content-Encoding", encoding[2:])
+    if encoding == "br":  # warcio's brotli reader breaks on brotli 1.2: the payload is decoded here
+        headers.remove_header("Content-Encoding")
+        return _brotli_decoded(record.content_stream().read(), max_bytes)
     stream = record.content_stream()
     content = _read_at_most(stream, max_bytes)
     decompressor = getattr(stream, "decompressor", None)
-    if content is not None and getattr(decompressor, "eof", True) is False:  # zlib's: the end was never reached
-        return content, f"truncated WARC payload: its Content-Encoding {headers.get_header('Content-Encoding')} data ends early"
+    if content and getattr(decompressor, "eof", True) is False:  # zlib's: the end was never reached (an empty body has none)
+        return content, f"truncated WARC payload: its Content-Encoding {encoding} data ends early"
+    return content, None
+
+
+def _brotli_decoded(data: bytes, max_bytes: int | None) -> tuple[bytes | None, str | None]:
+    """``data`` (Content-Encoding: br) decoded, at most ``max_bytes`` of it (None beyond: a
+    brotli bomb is not decoded whole), and why it cannot be trusted, or None."""
+    import brotli
+
+    if not data:
+        return b"", None
+    decompressor = brotli.Decompressor()
+    content = decompressor.process(data, output_buffer_limit=max_bytes + 1) if max_bytes is not None else decompressor.process(data)
+    if max_bytes is not None and len(content) > max_bytes:
+        return None, None
+    if not decompressor.is_finished():
+        return content, "truncated WARC payload: its Content-Encoding br data ends early"
     return content, None
 
 

@@ -10,6 +10,7 @@ import base64
 import gzip
 import hashlib
 import io
+import itertools
 import json
 import os
 import subprocess
@@ -323,6 +324,79 @@ def test_reading_goes_on_at_the_next_intact_record_of_a_plain_warc(tmp_path):
     assert f"from offset {start} to {start + len(damaged)}," in failures[0].reason
 
 
+def test_brotli_payloads_are_decoded_and_a_cut_one_fails(tmp_path):
+    """warcio's brotli reader breaks on brotli 1.2: every br page failed, good ones included."""
+    import brotli
+
+    packed = brotli.compress(HARBOUR)
+    path = tmp_path / "crawl.warc"
+    path.write_bytes(
+        raw_record("http://a.example/br", http_block(packed, "Content-Encoding: br"))
+        + raw_record("http://a.example/cut", http_block(packed[: len(packed) // 2], "Content-Encoding: br"))
+        + raw_record("http://a.example/last", http_block(HARBOUR))
+    )
+
+    found, failures = read(path)
+    too_large, _ = read(path, max_bytes=100)
+
+    assert [(r.url, r.content) for r in found] == [("http://a.example/br", HARBOUR), ("http://a.example/last", HARBOUR)]
+    assert [(f.extra["url"], f.reason) for f in failures] == [("http://a.example/cut", "truncated WARC payload: its Content-Encoding br data ends early")]
+    assert too_large == []
+
+
+def test_an_empty_compressed_body_is_no_damage(tmp_path):
+    """An empty zlib stream never reaches its end: a 301 with 'Content-Encoding: gzip' and no body
+    was reported as a truncated payload instead of as a redirect."""
+    redirect = b"HTTP/1.1 301 Moved Permanently\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\nLocation: /b\r\n\r\n"
+    path = tmp_path / "crawl.warc"
+    path.write_bytes(raw_record("http://a.example/a", redirect) + raw_record("http://a.example/e", http_block(b"", "Content-Encoding: gzip")))
+
+    _, failures = read(path)
+
+    assert [f.reason for f in failures] == ["not a page: HTTP status 301 Moved Permanently", "WARC response record without payload"]
+
+
+def test_resync_inside_a_member_of_several_records_ends(tmp_path):
+    """A member holding a record and then bytes that are no record: warcio's offset of the loss
+    lay before the restart point, and reading restarted there again and again, forever."""
+    records = [raw_record(f"http://a.example/{i}", http_block(HARBOUR)) for i in range(4)]
+    damaged = bytearray(gzip.compress(records[1]))
+    damaged[30:60] = bytes(b ^ 0x55 for b in damaged[30:60])
+    members = [gzip.compress(records[0]), bytes(damaged), gzip.compress(records[2] + b"not a WARC record\r\n\r\n" * 20), gzip.compress(records[3])]
+    path = tmp_path / "crawl.warc.gz"
+    path.write_bytes(b"".join(members))
+
+    items = list(itertools.islice(read_inputs([str(path)]), 20))
+
+    assert [i.url for i in items if isinstance(i, Record)] == ["http://a.example/0", "http://a.example/2", "http://a.example/3"]
+    keys = [i.key for i in items]
+    assert len(keys) == len(set(keys)) == 5  # three pages and two skipped stretches, each once
+
+
+def test_a_warc_gzipped_as_one_stream_and_cut_short_reports_the_rest(tmp_path):
+    plain = tmp_path / "crawl.warc"
+    payloads = news_warc(plain, count=6)
+    whole = gzip.compress(plain.read_bytes())
+    path = tmp_path / "crawl.warc.gz"
+    path.write_bytes(whole[: len(whole) * 2 // 3])
+
+    found, failures = read(path)
+
+    assert 0 < len(found) < len(payloads) and all(r.content == payloads[r.url] for r in found)
+    assert len(failures) >= 1 and "could not be read from offset" in failures[-1].reason and "on, any records there are lost" in failures[-1].reason
+
+
+def test_a_bare_page_without_content_length_is_a_failure_not_the_rest_of_the_file(tmp_path):
+    path = tmp_path / "crawl.warc"
+    path.write_bytes(raw_record("http://a.example/1", http_block(HARBOUR)) + raw_record("http://a.example/bare", HARBOUR, content_type="text/html", length=False)
+                     + raw_record("http://a.example/3", http_block(HARBOUR)))
+
+    found, failures = read(path)
+
+    assert [r.url for r in found] == ["http://a.example/1"]
+    assert [(f.extra["url"], f.reason.split(":")[0]) for f in failures] == [("http://a.example/bare", "WARC record without Content-Length")]
+
+
 def test_a_fifo_inside_a_directory_is_a_failure_not_a_hang(tmp_path):
     pages = tmp_path / "pages"
     pages.mkdir()
@@ -459,6 +533,13 @@ def test_jsonl_lines_that_crashed_the_batch_are_failures_of_their_own(tmp_path):
     done = subprocess.run([sys.executable, "-m", "declutter", "clean", str(path), "-o", str(out), "-q"], capture_output=True)
     assert done.returncode == 1 and b"Traceback" not in done.stderr, done.stderr.decode()
     assert len(list(out.rglob("*.txt"))) == 2
+
+
+def test_a_jsonl_file_that_starts_with_a_bom_is_read(tmp_path):
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps({"id": "a", "text": "The harbour wall was extended."}).encode() + b"\n")
+    records, failures = read(path)
+    assert [r.id for r in records] == ["a"] and failures == []
 
 
 def test_jsonl_ids_that_are_not_strings_are_written_as_json(tmp_path):

@@ -335,6 +335,25 @@ def test_a_model_directory_is_replaced_whole_and_any_other_directory_refused(tmp
     assert refused.exit_code == 2 and "holds other files than a model (labels.jsonl, m)" in refused.output
 
 
+def test_a_model_is_saved_into_a_symlinked_directory_dot_or_one_with_hidden_files(tmp_path, monkeypatch):
+    """The shipped model's directory holds git's .keep; an output may be a symlink or '.': the
+    directory stays, its model files are replaced."""
+    from declutter.model_store import save_model
+
+    model = Cleaner.load().model
+    (tmp_path / "v1").mkdir()
+    (tmp_path / "v1" / ".keep").write_text("")
+    (tmp_path / "current").symlink_to("v1")
+    save_model(model, tmp_path / "current")
+    assert (tmp_path / "current").is_symlink()
+    assert sorted(p.name for p in (tmp_path / "v1").iterdir()) == [".keep", "manifest.json", "model.joblib"]
+    Cleaner.load(tmp_path / "current", trust=True)
+    (tmp_path / "here").mkdir()
+    monkeypatch.chdir(tmp_path / "here")
+    save_model(model, ".")
+    assert sorted(p.name for p in (tmp_path / "here").iterdir()) == ["manifest.json", "model.joblib"]
+
+
 def test_evaluate_scores_nothing_kept_where_nothing_should_be_as_right(cleaner):
     from declutter.dataset import parse_record
 
