@@ -307,39 +307,66 @@ def _finish(entry, handle, workers: "_Workers | None") -> bool:
     return handle(ready)
 
 
+class WorkersDied(RuntimeError):
+    """Worker processes die whatever they are given (at start-up, say): the run cannot go on."""
+
+
 class _Workers:
     """The worker processes. When one dies (killed for its memory, say), the pool breaks and every
     chunk it held fails: the pool is replaced and those chunks are cleaned again one record at a
-    time, so only a record that kills its worker again fails, with that reason."""
+    time, so only a record that kills its worker again fails, with that reason. A chunk that
+    cannot be sent to a worker (a record nested too deep to pickle) is cleaned one record at a
+    time too."""
+
+    MAX_DEATHS_IN_A_ROW = 3  # records that each killed a fresh pool: it is the workers, not the records
 
     def __init__(self, jobs: int, initargs: tuple) -> None:
         self.jobs, self.initargs = jobs, initargs
         self.executor = self._new()
+        self.deaths_in_a_row = 0
 
     def _new(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(self.jobs, initializer=_init_worker, initargs=self.initargs)
 
     def submit(self, chunk: list[Record]) -> Future:
-        future = self.executor.submit(_process_chunk, chunk)
+        try:
+            future = self.executor.submit(_process_chunk, chunk)
+        except BrokenProcessPool:  # a worker died while the next chunk was being read
+            self._replace(self.executor)
+            future = self.executor.submit(_process_chunk, chunk)
         future.pool = self.executor  # which pool broke, when it fails
         return future
 
     def results(self, future: Future, chunk: list[Record]) -> list[tuple[str, object]]:
-        """The chunk's outcomes from ``future``, or from cleaning its records again if the pool broke."""
+        """The chunk's outcomes from ``future``, or from cleaning its records again one by one."""
         try:
-            return future.result()
+            outcomes = future.result()
         except BrokenProcessPool:
             self._replace(future.pool)
-        outcomes = []
-        for record in chunk:
-            once = self.submit([record])
-            try:
-                outcomes += once.result()
-            except BrokenProcessPool:
-                self._replace(once.pool)
-                outcomes.append(("failed", Failure(key=record.key, id=record.id, source=record.source,
-                                                   reason="worker died: the process cleaning this record alone ended (killed for its memory?)")))
-        return outcomes
+        except Exception:  # noqa: BLE001 - the chunk could not be sent or returned (pickling)
+            pass
+        else:
+            self.deaths_in_a_row = 0
+            return outcomes
+        return [outcome for record in chunk for outcome in self._alone(record)]
+
+    def _alone(self, record: Record) -> list[tuple[str, object]]:
+        once = self.submit([record])
+        try:
+            outcomes = once.result()
+        except BrokenProcessPool:
+            self._replace(once.pool)
+            self.deaths_in_a_row += 1
+            if self.deaths_in_a_row >= self.MAX_DEATHS_IN_A_ROW:
+                raise WorkersDied(f"worker processes died on {self.deaths_in_a_row} records in a row, each in a new process: "
+                                  "they cannot work (see their error above; --resume goes on from here)") from None
+            reason = "worker died: the process cleaning this record alone ended (killed for its memory?)"
+        except Exception as exc:  # noqa: BLE001 - this record could not be sent to a worker
+            reason = f"{type(exc).__name__}: {exc}"
+        else:
+            self.deaths_in_a_row = 0
+            return outcomes
+        return [("failed", Failure(key=record.key, id=record.id, source=record.source, reason=reason))]
 
     def _replace(self, broken: ProcessPoolExecutor) -> None:
         """A new pool in place of ``broken``, unless that was done already."""

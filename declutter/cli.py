@@ -132,7 +132,7 @@ def clean(inputs, output, input_format, output_format, keep, tags, id_field, tex
     Exit status: 0 when every record was written, 1 when any failed (each is in the error
     report with its reason), 2 for a usage error.
     """
-    from declutter.batch import BatchOptions, run_batch
+    from declutter.batch import BatchOptions, WorkersDied, run_batch
     from declutter.records import JsonlFields, read_inputs
 
     if output is not None and output_format == "json":
@@ -163,7 +163,7 @@ def clean(inputs, output, input_format, output_format, keep, tags, id_field, tex
             read_inputs(inputs, fields, stdin_kind, max_bytes=max_bytes), options, total=total,
             repetition_items=read_inputs(inputs, fields, stdin_kind, max_bytes=max_bytes) if site_repeats else None,
         )
-    except (ModelError, OSError) as exc:  # OSError: an output or error report that cannot be written
+    except (ModelError, OSError, WorkersDied) as exc:  # OSError: an output or error report that cannot be written
         raise click.ClickException(str(exc)) from exc
     if summary.failed or (output is not None and not quiet):
         click.echo(f"declutter: {summary.line()}", err=True)

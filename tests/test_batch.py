@@ -414,3 +414,31 @@ def test_a_worker_killed_mid_run_costs_no_record(tmp_path):
     assert killed is not None, "the run ended before a worker could be killed"
     assert run_.returncode == 0 and b"Traceback" not in stderr, stderr.decode()
     assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == [f"r{i}" for i in range(4000)]
+
+
+def test_a_worker_killed_while_input_is_read_and_a_record_too_deep_to_send_cost_no_other_record(tmp_path):
+    """Killed while the parent waited for input, the broken pool raised at the next submit (a
+    traceback); a JSON value nested 600 deep, readable, could not be pickled to a worker
+    (RecursionError) and aborted a -j 2 run."""
+    out = tmp_path / "out.jsonl"
+    run_ = subprocess.Popen([sys.executable, "-m", "declutter", "clean", "--stdin-jsonl", "-o", str(out), "-q", "-j", "2"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    line = lambda i: json.dumps({"id": f"r{i}", "text": f"The council of town {i} voted on Tuesday to extend the harbour wall."}) + "\n"  # noqa: E731
+    deep = '{"id": "deep", "text": "The harbour wall.", "meta": ' + "[" * 600 + "]" * 600 + "}\n"
+    run_.stdin.write("".join(line(i) for i in range(200)).encode() + deep.encode())
+    run_.stdin.flush()
+    own = Path(f"/proc/{run_.pid}/cmdline").read_bytes()
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not ((tmp_path / "out.jsonl.part").exists() and (tmp_path / "out.jsonl.part").stat().st_size):
+        time.sleep(0.02)  # the workers are cleaning the first chunks
+    time.sleep(0.5)  # and the parent now waits for more input
+    workers = [c for c in _children(run_.pid) if Path(f"/proc/{c}/cmdline").exists() and Path(f"/proc/{c}/cmdline").read_bytes() == own]
+    assert workers, "no worker process found"
+    os.kill(workers[0], signal.SIGKILL)
+    time.sleep(0.5)
+    _, stderr = run_.communicate("".join(line(i) for i in range(200, 400)).encode(), timeout=300)
+
+    assert run_.returncode == 1 and b"Traceback" not in stderr, stderr.decode()
+    assert [json.loads(l)["id"] for l in out.read_text().splitlines()] == [f"r{i}" for i in range(400)]
+    error = json.loads((tmp_path / "out.jsonl.errors.jsonl").read_text())
+    assert error["id"] == "deep" and error["reason"].startswith("RecursionError")
