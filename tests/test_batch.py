@@ -394,7 +394,7 @@ def test_a_worker_killed_mid_run_costs_no_record(tmp_path):
     data = tmp_path / "many.jsonl"
     data.write_text("".join(
         json.dumps({"id": f"r{i}", "text": f"The council of town {i} voted on Tuesday to extend the harbour wall.\nShare this story"}) + "\n"
-        for i in range(4000)
+        for i in range(12000)
     ))
     out = tmp_path / "out.jsonl"
     run_ = subprocess.Popen([sys.executable, "-m", "declutter", "clean", str(data), "-o", str(out), "-q", "-j", "2"],
@@ -405,7 +405,8 @@ def test_a_worker_killed_mid_run_costs_no_record(tmp_path):
     while killed is None and run_.poll() is None and time.monotonic() < deadline:
         part = tmp_path / "out.jsonl.part"
         workers = [c for c in _children(run_.pid) if Path(f"/proc/{c}/cmdline").exists() and Path(f"/proc/{c}/cmdline").read_bytes() == own]
-        if workers and part.exists() and part.stat().st_size > 0:  # the workers are cleaning
+        if workers and part.exists():  # the run has started: let the workers load the model and clean
+            time.sleep(1.5)
             os.kill(workers[0], signal.SIGKILL)
             killed = workers[0]
         time.sleep(0.02)
@@ -413,7 +414,7 @@ def test_a_worker_killed_mid_run_costs_no_record(tmp_path):
 
     assert killed is not None, "the run ended before a worker could be killed"
     assert run_.returncode == 0 and b"Traceback" not in stderr, stderr.decode()
-    assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == [f"r{i}" for i in range(4000)]
+    assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == [f"r{i}" for i in range(12000)]
 
 
 def test_a_worker_killed_while_input_is_read_and_a_record_too_deep_to_send_cost_no_other_record(tmp_path):
