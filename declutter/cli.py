@@ -147,6 +147,8 @@ def clean(inputs, output, input_format, output_format, keep, tags, id_field, tex
     for written, option in ((output, "--output"), (errors, "--errors")):
         if written not in (None, "-") and (clash := _input_holding(written, inputs)):
             raise click.UsageError(f"{option} {written}: {clash}; write the output elsewhere")
+    if output not in (None, "-") and errors and os.path.realpath(errors) == os.path.realpath(output):
+        raise click.UsageError(f"--errors {errors}: is the output; the error report needs a file of its own")
     fields = JsonlFields(id=id_field, text=None if html_field else text_field, html=html_field, url=url_field)
     options = BatchOptions(
         output=output, output_format=output_format, tags=tags, jobs=jobs, quiet=quiet, fail_fast=fail_fast,
@@ -174,17 +176,23 @@ def clean(inputs, output, input_format, output_format, keep, tags, id_field, tex
 def _input_holding(output: str, inputs: list[str]) -> str | None:
     """How writing ``output`` would touch an input (it is one, or lies inside an input directory,
     where the run would overwrite or read back its own output), None when it would not."""
-    target = Path(output).resolve()
+    from declutter.records import kind_of
+
+    target = Path(os.path.realpath(output))  # realpath: a symlink loop among the inputs is theirs to report
     for raw in inputs:
         if raw == "-":
             continue
-        source = Path(raw).resolve()
+        source = Path(os.path.realpath(raw))
         if target == source:
             return f"is the input {raw}"
         if source.is_dir() and source in target.parents:
             return f"is inside the input directory {raw}"
-        if source.parent == target and source.name.lower().endswith(".txt"):  # its clean text would take its name
-            return f"would overwrite the input {raw} with its clean text"
+        named = Path(os.path.abspath(raw))  # outputs are named after the input as given, a symlink too
+        if Path(os.path.realpath(named.parent)) == target:
+            if named.name.lower().endswith(".txt"):
+                return f"would overwrite the input {raw} with its clean text"
+            if kind_of(named) in ("jsonl", "warc"):
+                return f"would put the records of the input {raw} in a directory of its name"
     return None
 
 

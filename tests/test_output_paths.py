@@ -57,6 +57,9 @@ STORY = "The council voted on Tuesday to extend the harbour wall by forty metres
     (["pages", "-o", "pages/clean.jsonl"], "--output pages/clean.jsonl: is inside the input directory pages"),
     (["story.txt", "-o", "."], "--output .: would overwrite the input story.txt with its clean text"),
     (["in.jsonl", "-o", "out.jsonl", "--errors", "in.jsonl"], "--errors in.jsonl: is the input in.jsonl"),
+    (["in.jsonl", "-o", "out.jsonl", "--errors", "./out.jsonl"], "--errors ./out.jsonl: is the output"),
+    (["in.jsonl", "-o", "."], "--output .: would put the records of the input in.jsonl in a directory of its name"),
+    (["link.txt", "-o", "."], "--output .: would overwrite the input link.txt with its clean text"),
 ])
 def test_an_output_that_is_or_lies_inside_an_input_is_refused(tmp_path, args, message):
     """`-o in.jsonl --resume` truncated the input to nothing; `pages -o pages/clean` read its own
@@ -65,6 +68,8 @@ def test_an_output_that_is_or_lies_inside_an_input_is_refused(tmp_path, args, me
     (tmp_path / "pages" / "a.txt").write_text(STORY)
     (tmp_path / "story.txt").write_text(STORY)
     (tmp_path / "in.jsonl").write_text(json.dumps({"id": "x", "text": STORY}) + "\n")
+    (tmp_path / "link.txt").symlink_to("pages/a.txt")  # named link.txt in ., its target elsewhere
+    (tmp_path / "loop.txt").symlink_to("loop.txt")
     before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
 
     done = subprocess.run([sys.executable, "-m", "declutter", "clean", *args], cwd=tmp_path, capture_output=True, text=True)
@@ -78,3 +83,9 @@ def test_an_html_input_may_be_cleaned_into_its_own_directory_and_dot_is_an_outpu
     done = subprocess.run([sys.executable, "-m", "declutter", "clean", "page.html", "-o", "."], cwd=tmp_path, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "page.txt").read_text() == STORY
+
+
+def test_a_symlink_loop_among_the_inputs_is_its_failure_not_a_traceback(tmp_path):
+    (tmp_path / "loop.txt").symlink_to("loop.txt")
+    done = subprocess.run([sys.executable, "-m", "declutter", "clean", "loop.txt", "-o", "out.jsonl"], cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
