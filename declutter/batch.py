@@ -394,5 +394,5 @@ class _Done:
 def _default_errors_path(output: str | None) -> Path:
     if output in (None, "-"):
         return Path("declutter-errors.jsonl")
-    path = Path(output).absolute()  # "-o ." has no name of its own
+    path = Path(os.path.abspath(output))  # "-o ." and "-o .." have no name of their own
     return path.with_name(path.name + ".errors.jsonl")
