@@ -22,7 +22,7 @@ from typing import Iterable, Iterator
 
 from declutter.records import Failure, Item, Record
 from declutter.repetition import SiteRepetition
-from declutter.writers import ErrorReport, LineWriter, TreeWriter, safe_name
+from declutter.writers import ErrorReport, LineWriter, TreeWriter, safe_name, safe_relative_path
 
 CHUNK = 32
 
@@ -182,7 +182,8 @@ def tree_paths(record: Record) -> tuple[str, str]:
         whole = record.relative[:-3] if record.relative.lower().endswith(".gz") else record.relative
         return name + ".txt", whole + ".txt"
     position = record.key.rsplit("#", 1)[-1] if "#" in record.key else record.key.rsplit("@", 1)[-1]
-    path = f"{safe_name(Path(record.source).name)}/{safe_name(position)}-{safe_name(record.id)}.txt"
+    folder = safe_relative_path(record.container).as_posix() if record.container else safe_name(Path(record.source).name)
+    path = f"{folder}/{safe_name(position)}-{safe_name(record.id)}.txt"
     return path, path
 
 

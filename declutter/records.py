@@ -50,6 +50,7 @@ class Record:
     site: str | None = None  # URL domain, else the source directory
     fields: dict | None = None  # the original JSONL object, kept in the output
     relative: str | None = None  # path relative to the input directory (mirrored output)
+    container: str | None = None  # of a JSONL or WARC record: that file's path relative to the input directory
     charset: str | None = None  # of bytes, declared by their transport: a WARC record's Content-Type
 
 
@@ -214,11 +215,12 @@ def _read_file(path: Path, fields: JsonlFields, root: Path | None, max_bytes: in
     kind = kind_of(path) or "document"
     source = str(path)
     try:
+        container = str(path.relative_to(root)) if root is not None else path.name
         if kind == "jsonl":
             with open_binary(path) as handle:
-                yield from _jsonl_lines(handle, source, fields, max_bytes)
+                yield from _in_container(_jsonl_lines(handle, source, fields, max_bytes), container)
         elif kind == "warc":
-            yield from _warc_records(path, max_bytes)
+            yield from _in_container(_warc_records(path, max_bytes), container)
         else:
             with open_binary(path) as handle:
                 content = _read_at_most(handle, max_bytes)
@@ -230,6 +232,14 @@ def _read_file(path: Path, fields: JsonlFields, root: Path | None, max_bytes: in
             yield Record(key=source, id=source, source=source, content=content, format=format_of_name(path.name), site=site, relative=relative)
     except (OSError, EOFError, zlib.error) as exc:
         yield Failure(key=f"{source}#read", id=source, source=source, reason=f"unreadable file: {exc}")
+
+
+def _in_container(items: Iterator[Item], container: str) -> Iterator[Item]:
+    """``items`` of one JSONL or WARC file, each Record told where that file sits."""
+    for item in items:
+        if isinstance(item, Record):
+            item.container = container
+        yield item
 
 
 def open_binary(path: Path):

@@ -443,3 +443,18 @@ def test_a_worker_killed_while_input_is_read_and_a_record_too_deep_to_send_cost_
     assert [json.loads(l)["id"] for l in out.read_text().splitlines()] == [f"r{i}" for i in range(400)]
     error = json.loads((tmp_path / "out.jsonl.errors.jsonl").read_text())
     assert error["id"] == "deep" and error["reason"].startswith("RecursionError")
+
+
+def test_jsonl_files_in_subdirectories_are_mirrored_in_a_directory_output(tmp_path):
+    """Records of a/data.jsonl and b/data.jsonl all went to out/data.jsonl/, numbered apart."""
+    root = tmp_path / "crawl"
+    for site in ("a", "b"):
+        (root / site).mkdir(parents=True)
+        (root / site / "data.jsonl").write_text(json.dumps({"id": "x", "text": f"The {site} council voted on Tuesday to extend the harbour wall."}) + "\n")
+    (root / "top.jsonl").write_text(json.dumps({"id": "y", "text": "The council voted on Tuesday to extend the harbour wall."}) + "\n")
+    out = tmp_path / "out"
+
+    run(root, "-o", out, "-q", check_rc=0)
+
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.txt")) == ["a/data.jsonl/1-x.txt", "b/data.jsonl/1-x.txt", "top.jsonl/1-y.txt"]
+    assert "The b council" in (out / "b" / "data.jsonl" / "1-x.txt").read_text()
