@@ -378,10 +378,13 @@ def _warc_records(path: Path, max_bytes: int | None = None) -> Iterator[Item]:
     yielded = 0
     while start is not None:
         items = _warc_items(lambda: path.open("rb"), source, max_bytes, start)
-        try:
+        last_seen = start  # the last record's offset in this pass: inside a member of several records warcio's
+        try:  # offsets are nonsense (negative, say), and a restart must not go back before the records read
             while True:
                 item = next(items)
                 yielded += 1
+                if not item.key.endswith("+"):
+                    last_seen = max(last_seen, int(item.key.rsplit("@", 1)[1]))
                 yield item
         except StopIteration as end:
             lost = end.value
@@ -393,7 +396,7 @@ def _warc_records(path: Path, max_bytes: int | None = None) -> Iterator[Item]:
                 start = None
         if lost is None:
             return
-        offset = max(lost[0], start or 0)  # inside a member of several records warcio's offset can lie before the restart
+        offset = lost[0] if lost[0] >= last_seen else last_seen + 1
         start = _next_record_start(path, offset + 1) if start is not None else None
         key = f"{source}@{offset}+"
         where = f"from offset {offset} to {start}" if start is not None else f"from offset {offset} on"
@@ -404,7 +407,7 @@ def _gunzipped_whole(path: Path, source: str, max_bytes: int | None, skip: int) 
     """The items of a WARC file gzipped as one stream, read gunzipped, but the first ``skip``
     (read before warcio stopped); returns what :func:`_warc_items` returns. Offsets are those of
     the gunzipped data."""
-    items = _warc_items(lambda: gzip.open(path, "rb"), source, max_bytes)
+    items = _warc_items(lambda: _CutShortRaises(gzip.open(path, "rb")), source, max_bytes)
     n = 0
     try:
         while True:
@@ -416,6 +419,21 @@ def _gunzipped_whole(path: Path, source: str, max_bytes: int | None, skip: int) 
         return end.value
     except (OSError, EOFError, zlib.error) as exc:  # gzip's own errors: a truncated or corrupt stream
         return (-1, f"{type(exc).__name__}: {exc}")
+
+
+def _cut_short_tail(handle, read_to: int) -> tuple[int, str] | None:
+    """(offset, why) when a file warcio has read to its end holds more than whitespace after the
+    last record (``read_to``): a record cut short inside its WARC headers, which warcio takes for
+    the end of the file; None otherwise, and for a stream that is no file."""
+    if not hasattr(handle, "fileno"):
+        return None
+    size = os.fstat(handle.fileno()).st_size
+    if read_to >= size:
+        return None
+    handle.seek(read_to)
+    if not handle.read(1 << 16).strip():
+        return None
+    return read_to, f"the {size - read_to:,} bytes at the end of the file are no whole record (cut short?)"
 
 
 def _next_record_start(path: Path, after: int) -> int | None:
@@ -453,6 +471,46 @@ def _opens_a_record(handle, offset: int, gzipped: bool) -> bool:
         return False
 
 
+class _CutShortRaises:
+    """A gunzipping reader whose cut-short end raises OSError: gzip raises EOFError there, which
+    warcio takes for the end of the file, so the records after the cut were lost unreported."""
+
+    def __init__(self, raw) -> None:
+        self.raw = raw
+        self.cut: OSError | None = None
+
+    def read(self, size: int = -1) -> bytes:
+        """Up to ``size`` bytes; what was gunzipped before the cut comes out before the error."""
+        if self.cut:
+            raise self.cut
+        parts, got = [], 0
+        while size < 0 or got < size:
+            try:
+                chunk = self.raw.read1(1 << 16 if size < 0 else size - got)
+            except EOFError as exc:
+                self.cut = OSError(f"the gzip stream is cut short ({exc})")
+                break
+            if not chunk:
+                break
+            parts.append(chunk)
+            got += len(chunk)
+        if not parts and self.cut:
+            raise self.cut
+        return b"".join(parts)
+
+    def tell(self) -> int:
+        return self.raw.tell()
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self.raw.seek(offset, whence)
+
+    def __enter__(self) -> "_CutShortRaises":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.raw.close()
+
+
 class _WholeGzip(Exception):
     """warcio found a WARC file gzipped as one stream."""
 
@@ -464,6 +522,7 @@ def _warc_items(open_file, source: str, max_bytes: int | None, start: int = 0) -
     from warcio.archiveiterator import ArchiveIterator
 
     lost = None  # (offset, why) when warcio can read nothing from that offset on
+    read_to = start  # where the last record read ends
     with open_file() as handle:
         handle.seek(start)
         iterator = ArchiveIterator(handle, check_digests=True)
@@ -472,6 +531,7 @@ def _warc_items(open_file, source: str, max_bytes: int | None, start: int = 0) -
                 with _warcio_reports() as reports:
                     record = next(iterator, None)
                     if record is None:
+                        lost = lost or _cut_short_tail(handle, read_to)
                         break
                     bare = wanted = False
                     content, unreadable = None, None
@@ -485,6 +545,7 @@ def _warc_items(open_file, source: str, max_bytes: int | None, start: int = 0) -
                     except Exception as exc:  # noqa: BLE001 - a decoder's error on this payload (brotli's, say)
                         unreadable = f"unreadable WARC payload: {type(exc).__name__}: {exc}"
                     offset = iterator.get_record_offset()  # reads the record to its end, which completes the digest check
+                    read_to = max(read_to, offset + iterator.get_record_length())
                 report = "; ".join(dict.fromkeys(reports))
                 # a record cut short by corrupt gzip data: warcio reads nothing after it
                 lost = (offset, report) if report and _missing_bytes(record) else None

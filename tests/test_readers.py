@@ -386,6 +386,61 @@ def test_a_warc_gzipped_as_one_stream_and_cut_short_reports_the_rest(tmp_path):
     assert len(failures) >= 1 and "could not be read from offset" in failures[-1].reason and "on, any records there are lost" in failures[-1].reason
 
 
+@pytest.mark.parametrize("gzipped", ["members", "whole", "plain"])
+def test_a_file_cut_inside_a_records_warc_headers_reports_the_cut(tmp_path, gzipped):
+    """warcio takes the end of a record's headers, or gzip's EOFError, for the end of the file: the
+    cut record (a common truncated download) vanished without a word, exit 0."""
+    records = [raw_record(f"http://a.example/{i}", http_block(HARBOUR)) for i in range(4)]
+    cut = len(records[3]) // 4  # inside the last record's WARC headers
+    if gzipped == "members":
+        data = b"".join(gzip.compress(r) for r in records[:3]) + gzip.compress(records[3])[:40]
+    elif gzipped == "whole":
+        data = gzip.compress(b"".join(records))
+        data = data[: len(data) - 60]  # the gzip stream ends inside the last record
+    else:
+        data = b"".join(records[:3]) + records[3][:cut]
+    path = tmp_path / ("crawl.warc" if gzipped == "plain" else "crawl.warc.gz")
+    path.write_bytes(data)
+
+    found, failures = read(path)
+
+    urls = [f"http://a.example/{i}" for i in range(4)]
+    if gzipped == "whole":  # the last bytes of a deflate stream of repeated records can hold more than one record
+        assert 1 <= len(found) < 4 and [r.url for r in found] == urls[: len(found)]
+    else:
+        assert [r.url for r in found] == urls[:3]
+    assert len(failures) == 1 and "any records there are lost" in failures[0].reason
+
+
+def test_resync_does_not_read_a_record_twice(tmp_path):
+    """After damage across the end of a member of two records, reading restarted before records
+    already read (warcio's offset of the loss there is negative): one page was written twice and
+    another failed three times."""
+    def response(i: int) -> bytes:
+        paragraphs = "".join(f"<p>Paragraph {j} of story {i}: the council met on Tuesday to discuss the budget for the coming year in detail.</p>" for j in range(3))
+        body = (f"<html><head><title>Story {i}</title></head><body><nav><a href='/'>Home</a></nav><article><h1>Story {i}</h1>{paragraphs}"
+                "</article><footer>All rights reserved.</footer></body></html>").encode()
+        block = f"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {len(body)}\r\n\r\n".encode() + body
+        head = (f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:id:{i}>\r\nWARC-Target-URI: http://a.example/{i}\r\n"
+                f"WARC-Date: 2024-01-01T00:00:00Z\r\nContent-Type: application/http; msgtype=response\r\nContent-Length: {len(block)}\r\n\r\n")
+        return head.encode() + block + b"\r\n\r\n"
+
+    records = [response(i) for i in range(7)]
+    data = gzip.compress(records[0], mtime=0) + gzip.compress(records[1], mtime=0) + gzip.compress(records[2] + records[3], mtime=0)
+    damaged_end = len(data)
+    data += gzip.compress(records[4], mtime=0) + gzip.compress(records[5] + records[6], mtime=0)
+    path = tmp_path / "crawl.warc.gz"
+    path.write_bytes(data[: damaged_end - 150] + data[damaged_end + 64 :])
+
+    items = list(itertools.islice(read_inputs([str(path)]), 30))
+
+    keys = [i.key for i in items]
+    assert len(keys) == len(set(keys)) < 12
+    urls = [i.url for i in items if isinstance(i, Record)]
+    assert len(urls) == len(set(urls)) and {"http://a.example/0", "http://a.example/1"} <= set(urls)
+    assert not any(i.key.endswith("@0+") for i in items)  # the first page was read: no loss reported over it
+
+
 def test_a_bare_page_without_content_length_is_a_failure_not_the_rest_of_the_file(tmp_path):
     path = tmp_path / "crawl.warc"
     path.write_bytes(raw_record("http://a.example/1", http_block(HARBOUR)) + raw_record("http://a.example/bare", HARBOUR, content_type="text/html", length=False)
