@@ -315,16 +315,13 @@ class WorkersDied(RuntimeError):
 class _Workers:
     """The worker processes. When one dies (killed for its memory, say), the pool breaks and every
     chunk it held fails: the pool is replaced and those chunks are cleaned again one record at a
-    time, so only a record that kills its worker again fails, with that reason. A chunk that
-    cannot be sent to a worker (a record nested too deep to pickle) is cleaned one record at a
-    time too."""
-
-    MAX_DEATHS_IN_A_ROW = 3  # records that each killed a fresh pool: it is the workers, not the records
+    time, so only a record that kills its worker again fails, with that reason. A record that
+    cannot be sent to a worker (nested too deep to pickle) is cleaned in this process."""
 
     def __init__(self, jobs: int, initargs: tuple) -> None:
         self.jobs, self.initargs = jobs, initargs
         self.executor = self._new()
-        self.deaths_in_a_row = 0
+        self.in_process = False  # whether this process has a cleaner of its own (see _alone)
 
     def _new(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(self.jobs, initializer=_init_worker, initargs=self.initargs)
@@ -341,33 +338,37 @@ class _Workers:
     def results(self, future: Future, chunk: list[Record]) -> list[tuple[str, object]]:
         """The chunk's outcomes from ``future``, or from cleaning its records again one by one."""
         try:
-            outcomes = future.result()
+            return future.result()
         except BrokenProcessPool:
             self._replace(future.pool)
         except Exception:  # noqa: BLE001 - the chunk could not be sent or returned (pickling)
             pass
-        else:
-            self.deaths_in_a_row = 0
-            return outcomes
         return [outcome for record in chunk for outcome in self._alone(record)]
 
     def _alone(self, record: Record) -> list[tuple[str, object]]:
         once = self.submit([record])
         try:
-            outcomes = once.result()
+            return once.result()
         except BrokenProcessPool:
             self._replace(once.pool)
-            self.deaths_in_a_row += 1
-            if self.deaths_in_a_row >= self.MAX_DEATHS_IN_A_ROW:
-                raise WorkersDied(f"worker processes died on {self.deaths_in_a_row} records in a row, each in a new process: "
-                                  "they cannot work (see their error above; --resume goes on from here)") from None
-            reason = "worker died: the process cleaning this record alone ended (killed for its memory?)"
-        except Exception as exc:  # noqa: BLE001 - this record could not be sent to a worker
-            reason = f"{type(exc).__name__}: {exc}"
-        else:
-            self.deaths_in_a_row = 0
-            return outcomes
-        return [("failed", Failure(key=record.key, id=record.id, source=record.source, reason=reason))]
+            self._check_workers_start()
+            return [("failed", Failure(key=record.key, id=record.id, source=record.source,
+                                       reason="worker died: the process cleaning this record alone ended (killed for its memory?)"))]
+        except Exception:  # noqa: BLE001 - this record cannot be sent to a worker: cleaned here
+            if not self.in_process:
+                _init_worker(*self.initargs[:2])
+                self.in_process = True
+            return _process_chunk([record])
+
+    def _check_workers_start(self) -> None:
+        """Raise :class:`WorkersDied` when a new pool cannot clean even nothing (its workers fail to
+        start: the model cannot be loaded there, say); a record that killed its worker is its own
+        failure."""
+        try:
+            self.submit([]).result()
+        except BrokenProcessPool:
+            raise WorkersDied("worker processes die before they clean anything: they cannot start "
+                              "(see their error above; --resume goes on from here)") from None
 
     def _replace(self, broken: ProcessPoolExecutor) -> None:
         """A new pool in place of ``broken``, unless that was done already."""
