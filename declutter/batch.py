@@ -202,7 +202,7 @@ def run_batch(items: Iterable[Item], options: BatchOptions, total: int | None = 
     kind = _output_kind(options.output)
     tree = TreeWriter(Path(options.output)) if kind == "tree" else None
     lines = LineWriter(None if options.output in (None, "-") else Path(options.output), resume=options.resume) if kind != "tree" else None
-    errors_path = Path(options.errors) if options.errors else _default_errors_path(options.output)
+    errors_path = Path(options.errors) if options.errors else default_errors_path(options.output)
     # --resume skips what was written; what failed is tried again (its input may have been fixed),
     # so the error report starts afresh and ends up naming exactly the records that still fail
     errors = ErrorReport(errors_path)
@@ -393,7 +393,7 @@ class _Done:
         return self.value
 
 
-def _default_errors_path(output: str | None) -> Path:
+def default_errors_path(output: str | None) -> Path:
     if output in (None, "-"):
         return Path("declutter-errors.jsonl")
     path = Path(os.path.abspath(output))  # "-o ." and "-o .." have no name of their own

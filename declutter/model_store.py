@@ -68,16 +68,16 @@ def save_model(model, directory: str | Path, **manifest_fields) -> Path:
     point, ``.``) stays."""
     check_model_directory(directory)
     directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
+    Path(os.path.realpath(directory)).mkdir(parents=True, exist_ok=True)  # a symlink to a directory not made yet too
+    for stale in directory.glob(".saving-*"):  # left by a save that was killed
+        shutil.rmtree(stale, ignore_errors=True)
     staging = directory / f".saving-{os.getpid()}-{threading.get_ident()}"
-    shutil.rmtree(staging, ignore_errors=True)  # left by a save of this process id that was killed
     staging.mkdir()
     try:
         _write_model(model, staging, manifest_fields)
-        (directory / MANIFEST_FILE).unlink(missing_ok=True)  # a model without its manifest fails to load, clearly
-        (directory / "metrics.txt").unlink(missing_ok=True)
-        os.replace(staging / MODEL_FILE, directory / MODEL_FILE)
-        os.replace(staging / MANIFEST_FILE, directory / MANIFEST_FILE)
+        os.replace(staging / MODEL_FILE, directory / MODEL_FILE)  # if this fails, the old model stays whole
+        (directory / "metrics.txt").unlink(missing_ok=True)  # the old model's figures
+        os.replace(staging / MANIFEST_FILE, directory / MANIFEST_FILE)  # a model and an old manifest: a clear sha256 error
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return directory

@@ -60,12 +60,15 @@ STORY = "The council voted on Tuesday to extend the harbour wall by forty metres
     (["in.jsonl", "-o", "out.jsonl", "--errors", "./out.jsonl"], "--errors ./out.jsonl: is the output"),
     (["in.jsonl", "-o", "."], "--output .: would put the records of the input in.jsonl in a directory of its name"),
     (["link.txt", "-o", "."], "--output .: would overwrite the input link.txt with its clean text"),
+    (["."], "the error report declutter-errors.jsonl is inside the input directory ."),
+    (["pages/nested", "-o", "pages"], "--output pages: holds the input directory pages/nested"),
 ])
 def test_an_output_that_is_or_lies_inside_an_input_is_refused(tmp_path, args, message):
     """`-o in.jsonl --resume` truncated the input to nothing; `pages -o pages/clean` read its own
     outputs back as inputs (100 pages gave 196 files)."""
-    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "nested").mkdir(parents=True)
     (tmp_path / "pages" / "a.txt").write_text(STORY)
+    (tmp_path / "pages" / "nested" / "b.txt").write_text(STORY)
     (tmp_path / "story.txt").write_text(STORY)
     (tmp_path / "in.jsonl").write_text(json.dumps({"id": "x", "text": STORY}) + "\n")
     (tmp_path / "link.txt").symlink_to("pages/a.txt")  # named link.txt in ., its target elsewhere

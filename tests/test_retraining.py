@@ -352,6 +352,9 @@ def test_a_model_is_saved_into_a_symlinked_directory_dot_or_one_with_hidden_file
     monkeypatch.chdir(tmp_path / "here")
     save_model(model, ".")
     assert sorted(p.name for p in (tmp_path / "here").iterdir()) == ["manifest.json", "model.joblib"]
+    (tmp_path / "next").symlink_to(tmp_path / "v2")  # a symlink to a directory not made yet
+    save_model(model, tmp_path / "next")
+    assert sorted(p.name for p in (tmp_path / "v2").iterdir()) == ["manifest.json", "model.joblib"]
 
 
 def test_evaluate_scores_nothing_kept_where_nothing_should_be_as_right(cleaner):
