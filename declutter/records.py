@@ -11,6 +11,7 @@ page itself, without the HTTP headers the standard puts there, is read whole.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import gzip
 import io
@@ -260,7 +261,7 @@ def _jsonl_lines(handle, source: str, fields: JsonlFields, max_bytes: int | None
                 yield Failure(key=key, id=key, source=source, reason=f"DocumentTooLarge: line {line_number} is longer than {limit:,} bytes "
                                                                      f"({JSONL_LINE_ALLOWANCE} × --max-bytes); not read")
                 continue
-            if not line.strip():
+            if not line.removeprefix(codecs.BOM_UTF8).strip():  # a blank line, or an empty file saved with a BOM
                 continue
             try:
                 obj = json.loads(line.decode("utf-8-sig"))  # strict: json.loads(bytes) lets UTF-8-encoded surrogates through

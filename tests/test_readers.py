@@ -595,6 +595,8 @@ def test_a_jsonl_file_that_starts_with_a_bom_is_read(tmp_path):
     path.write_bytes(b"\xef\xbb\xbf" + json.dumps({"id": "a", "text": "The harbour wall was extended."}).encode() + b"\n")
     records, failures = read(path)
     assert [r.id for r in records] == ["a"] and failures == []
+    (tmp_path / "empty.jsonl").write_bytes(b"\xef\xbb\xbf\n")  # an empty file saved with a BOM holds no record
+    assert read(tmp_path / "empty.jsonl") == ([], [])
 
 
 def test_jsonl_ids_that_are_not_strings_are_written_as_json(tmp_path):
