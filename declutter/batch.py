@@ -346,19 +346,28 @@ class _Workers:
         return [outcome for record in chunk for outcome in self._alone(record)]
 
     def _alone(self, record: Record) -> list[tuple[str, object]]:
-        once = self.submit([record])
+        """The record cleaned by itself; twice in a new pool if a pool breaks meanwhile (another
+        chunk's record may have broken the first), then its death is its own."""
+        for attempt in range(2):
+            once = self.submit([record])
+            try:
+                return once.result()
+            except BrokenProcessPool:
+                self._replace(once.pool)
+                self._check_workers_start()
+            except Exception:  # noqa: BLE001 - this record cannot be sent to a worker: cleaned here
+                return self._in_this_process(record)
+        return [("failed", Failure(key=record.key, id=record.id, source=record.source,
+                                   reason="worker died: the process cleaning this record alone ended (killed for its memory?)"))]
+
+    def _in_this_process(self, record: Record) -> list[tuple[str, object]]:
+        if not self.in_process:
+            _init_worker(*self.initargs[:2])
+            self.in_process = True
         try:
-            return once.result()
-        except BrokenProcessPool:
-            self._replace(once.pool)
-            self._check_workers_start()
-            return [("failed", Failure(key=record.key, id=record.id, source=record.source,
-                                       reason="worker died: the process cleaning this record alone ended (killed for its memory?)"))]
-        except Exception:  # noqa: BLE001 - this record cannot be sent to a worker: cleaned here
-            if not self.in_process:
-                _init_worker(*self.initargs[:2])
-                self.in_process = True
             return _process_chunk([record])
+        except Exception as exc:  # noqa: BLE001 - a few stack frames deeper than -j 1: its failure, not the run's
+            return [("failed", _failure(record, exc))]
 
     def _check_workers_start(self) -> None:
         """Raise :class:`WorkersDied` when a new pool cannot clean even nothing (its workers fail to

@@ -132,7 +132,7 @@ def clean(inputs, output, input_format, output_format, keep, tags, id_field, tex
     Exit status: 0 when every record was written, 1 when any failed (each is in the error
     report with its reason), 2 for a usage error.
     """
-    from declutter.batch import BatchOptions, WorkersDied, default_errors_path, run_batch
+    from declutter.batch import BatchOptions, WorkersDied, run_batch
     from declutter.records import JsonlFields, read_inputs
 
     if output is not None and output_format == "json":
@@ -147,8 +147,6 @@ def clean(inputs, output, input_format, output_format, keep, tags, id_field, tex
     for written, option in ((output, "--output"), (errors, "--errors")):
         if written not in (None, "-") and (clash := _input_holding(written, inputs)):
             raise click.UsageError(f"{option} {written}: {clash}; write the output elsewhere")
-    if not errors and (clash := _input_holding(str(default_errors_path(output)), inputs)):  # read back by the next run
-        raise click.UsageError(f"the error report {default_errors_path(output)} {clash}; name another with --errors")
     if output not in (None, "-") and errors and os.path.realpath(errors) == os.path.realpath(output):
         raise click.UsageError(f"--errors {errors}: is the output; the error report needs a file of its own")
     fields = JsonlFields(id=id_field, text=None if html_field else text_field, html=html_field, url=url_field)
@@ -189,8 +187,8 @@ def _input_holding(output: str, inputs: list[str]) -> str | None:
             return f"is the input {raw}"
         if source.is_dir() and source in target.parents:
             return f"is inside the input directory {raw}"
-        if source.is_dir() and target in source.parents:  # the mirrored tree could land on the input's own files
-            return f"holds the input directory {raw}"
+        if source.is_dir() and target in source.parents and (source / source.relative_to(target)).exists():
+            return f"holds the input directory {raw}, whose mirrored tree would land on its own files"
         named = Path(os.path.abspath(raw))  # outputs are named after the input as given, a symlink too
         if Path(os.path.realpath(named.parent)) == target:
             if named.name.lower().endswith(".txt"):

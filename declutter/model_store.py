@@ -69,8 +69,10 @@ def save_model(model, directory: str | Path, **manifest_fields) -> Path:
     check_model_directory(directory)
     directory = Path(directory)
     Path(os.path.realpath(directory)).mkdir(parents=True, exist_ok=True)  # a symlink to a directory not made yet too
-    for stale in directory.glob(".saving-*"):  # left by a save that was killed
-        shutil.rmtree(stale, ignore_errors=True)
+    for stale in directory.glob(".saving-*-*"):  # left by a save that was killed (not by one still running)
+        pid = stale.name.split("-")[1]
+        if pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(stale, ignore_errors=True)
     staging = directory / f".saving-{os.getpid()}-{threading.get_ident()}"
     staging.mkdir()
     try:
@@ -81,6 +83,17 @@ def save_model(model, directory: str | Path, **manifest_fields) -> Path:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return directory
+
+
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` exists (on this machine)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists, but is another user's
+        return True
+    return True
 
 
 def _write_model(model, directory: Path, manifest_fields: dict) -> None:

@@ -398,7 +398,8 @@ def _warc_records(path: Path, max_bytes: int | None = None) -> Iterator[Item]:
         if lost is None:
             return
         offset = lost[0] if lost[0] >= last_seen else last_seen + 1
-        start = _next_record_start(path, offset + 1) if start is not None else None
+        at_the_end = isinstance(lost[1], _CutTail)  # nothing after it to read on at
+        start = _next_record_start(path, offset + 1) if start is not None and not at_the_end else None
         key = f"{source}@{offset}+"
         where = f"from offset {offset} to {start}" if start is not None else f"from offset {offset} on"
         yield Failure(key=key, id=key, source=source, reason=f"corrupt WARC data: the file could not be read {where}, any records there are lost: {lost[1]}")
@@ -422,19 +423,42 @@ def _gunzipped_whole(path: Path, source: str, max_bytes: int | None, skip: int) 
         return (-1, f"{type(exc).__name__}: {exc}")
 
 
+class _CutTail(str):
+    """The reason of a loss at the very end of a file: there is nothing after it to read on at."""
+
+
 def _cut_short_tail(handle, read_to: int) -> tuple[int, str] | None:
     """(offset, why) when a file warcio has read to its end holds more than whitespace after the
     last record (``read_to``): a record cut short inside its WARC headers, which warcio takes for
-    the end of the file; None otherwise, and for a stream that is no file."""
+    the end of the file; None otherwise (empty gzip members, blank lines), and for a stream that
+    is no file."""
     if not hasattr(handle, "fileno"):
         return None
     size = os.fstat(handle.fileno()).st_size
     if read_to >= size:
         return None
     handle.seek(read_to)
-    if not handle.read(1 << 16).strip():
+    tail = handle.read(1 << 16)
+    text = _gunzipped_tail(tail) if tail.startswith(b"\x1f\x8b") else tail
+    if text is not None and not text.strip():
         return None
-    return read_to, f"the {size - read_to:,} bytes at the end of the file are no whole record (cut short?)"
+    start = read_to + (len(tail) - len(tail.lstrip()) if text is tail else 0)  # the loss starts after blank lines
+    return start, _CutTail(f"the {size - start:,} bytes at the end of the file are no whole record (cut short?)")
+
+
+def _gunzipped_tail(data: bytes) -> bytes | None:
+    """The gzip members of ``data`` gunzipped, None when one of them is cut short or corrupt."""
+    out = []
+    while data:
+        decompressor = zlib.decompressobj(31)
+        try:
+            out.append(decompressor.decompress(data))
+        except zlib.error:
+            return None
+        if not decompressor.eof:
+            return None
+        data = decompressor.unused_data
+    return b"".join(out)
 
 
 def _next_record_start(path: Path, after: int) -> int | None:
@@ -550,6 +574,9 @@ def _warc_items(open_file, source: str, max_bytes: int | None, start: int = 0) -
                 report = "; ".join(dict.fromkeys(reports))
                 # a record cut short by corrupt gzip data: warcio reads nothing after it
                 lost = (offset, report) if report and _missing_bytes(record) else None
+                if not record.rec_type and record.format == "warc" and record.rec_headers.protocol:  # cut in its first header lines
+                    key = f"{source}@{offset}"
+                    yield Failure(key=key, id=key, source=source, reason="WARC record without WARC-Type: cut short or damaged")
                 if record.rec_type in DOCUMENT_RECORDS:
                     damage = _damage(record, report) or unreadable or _without_length(record, iterator)
                     if bare and wanted and not report:

@@ -60,15 +60,16 @@ STORY = "The council voted on Tuesday to extend the harbour wall by forty metres
     (["in.jsonl", "-o", "out.jsonl", "--errors", "./out.jsonl"], "--errors ./out.jsonl: is the output"),
     (["in.jsonl", "-o", "."], "--output .: would put the records of the input in.jsonl in a directory of its name"),
     (["link.txt", "-o", "."], "--output .: would overwrite the input link.txt with its clean text"),
-    (["."], "the error report declutter-errors.jsonl is inside the input directory ."),
-    (["pages/nested", "-o", "pages"], "--output pages: holds the input directory pages/nested"),
+    (["pages/nested", "-o", "pages"], "--output pages: holds the input directory pages/nested, whose mirrored tree would land on its own files"),
 ])
 def test_an_output_that_is_or_lies_inside_an_input_is_refused(tmp_path, args, message):
     """`-o in.jsonl --resume` truncated the input to nothing; `pages -o pages/clean` read its own
     outputs back as inputs (100 pages gave 196 files)."""
     (tmp_path / "pages" / "nested").mkdir(parents=True)
     (tmp_path / "pages" / "a.txt").write_text(STORY)
-    (tmp_path / "pages" / "nested" / "b.txt").write_text(STORY)
+    (tmp_path / "pages" / "nested" / "nested").mkdir()  # nested/nested/c.txt would be cleaned to pages/nested/c.txt
+    (tmp_path / "pages" / "nested" / "nested" / "c.txt").write_text(STORY)
+    (tmp_path / "pages" / "nested" / "c.txt").write_text(STORY)
     (tmp_path / "story.txt").write_text(STORY)
     (tmp_path / "in.jsonl").write_text(json.dumps({"id": "x", "text": STORY}) + "\n")
     (tmp_path / "link.txt").symlink_to("pages/a.txt")  # named link.txt in ., its target elsewhere
@@ -92,3 +93,11 @@ def test_a_symlink_loop_among_the_inputs_is_its_failure_not_a_traceback(tmp_path
     (tmp_path / "loop.txt").symlink_to("loop.txt")
     done = subprocess.run([sys.executable, "-m", "declutter", "clean", "loop.txt", "-o", "out.jsonl"], cwd=tmp_path, capture_output=True, text=True)
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+
+
+def test_an_output_directory_above_an_input_directory_is_fine_when_nothing_lands_on_it(tmp_path):
+    (tmp_path / "crawl" / "raw").mkdir(parents=True)
+    (tmp_path / "crawl" / "raw" / "a.html").write_text(f"<html><body><article><p>{STORY}</p></article></body></html>")
+    done = subprocess.run([sys.executable, "-m", "declutter", "clean", "crawl/raw", "-o", "crawl"], cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "crawl" / "a.txt").read_text() == STORY

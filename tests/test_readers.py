@@ -405,11 +405,36 @@ def test_a_file_cut_inside_a_records_warc_headers_reports_the_cut(tmp_path, gzip
     found, failures = read(path)
 
     urls = [f"http://a.example/{i}" for i in range(4)]
+    if gzipped == "plain":  # the loss starts at the cut record, after the blank lines that end the one before
+        assert failures and failures[0].key == f"{path}@{len(b''.join(records[:3]))}+"
     if gzipped == "whole":  # the last bytes of a deflate stream of repeated records can hold more than one record
         assert 1 <= len(found) < 4 and [r.url for r in found] == urls[: len(found)]
     else:
         assert [r.url for r in found] == urls[:3]
     assert len(failures) == 1 and "any records there are lost" in failures[0].reason
+
+
+@pytest.mark.parametrize("cut", [8, 20, 40, 120, 300])
+def test_a_plain_warc_cut_anywhere_in_a_records_headers_is_one_failure(tmp_path, cut):
+    """Cut before "WARC-Type" was whole, warcio gave a typeless record to the end of the file and
+    it vanished (exit 0); cut after it, the loss was reported twice, once over blank lines."""
+    records = [raw_record(f"http://a.example/{i}", http_block(HARBOUR)) for i in range(2)]
+    path = tmp_path / "crawl.warc"
+    path.write_bytes(records[0] + records[1][:cut])
+
+    found, failures = read(path)
+
+    assert [r.url for r in found] == ["http://a.example/0"]
+    assert len(failures) == 1 and failures[0].key.startswith(f"{path}@{len(records[0])}")
+
+
+def test_empty_gzip_members_at_the_end_are_no_loss(tmp_path):
+    path = tmp_path / "crawl.warc.gz"
+    path.write_bytes(gzip.compress(raw_record("http://a.example/0", http_block(HARBOUR))) + gzip.compress(b"") + gzip.compress(b"\r\n"))
+    found, failures = read(path)
+    assert [r.url for r in found] == ["http://a.example/0"] and failures == []
+    (tmp_path / "empty.warc.gz").write_bytes(gzip.compress(b""))  # `: > e.warc; gzip e.warc`
+    assert read(tmp_path / "empty.warc.gz") == ([], [])
 
 
 def test_resync_does_not_read_a_record_twice(tmp_path):
