@@ -139,7 +139,7 @@ def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
     try:
         with gzip.open(path, "rb") if path.suffix == ".gz" else path.open("rb") as handle:
             for line_number, line in enumerate(handle, 1):
-                yield line_number, line[3:] if line_number == 1 and line.startswith(codecs.BOM_UTF8) else line  # Windows editors' BOM
+                yield line_number, line.removeprefix(codecs.BOM_UTF8) if line_number == 1 else line  # Windows editors' BOM
     except (OSError, EOFError, zlib.error) as exc:  # EOFError: a truncated gzip (click would turn it into a bare "Aborted!")
         raise DataError(f"{path}:{line_number + 1}: unreadable file: {exc}") from exc
 

@@ -173,7 +173,8 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
             early_stopping=False,
             random_state=self.random_state,
         )
-        if ARTICLE not in set(labels) or len(set(labels) - {ARTICLE}) < 2:
+        present = set(labels)
+        if ARTICLE not in present or len(present - {ARTICLE}) < 2:
             return booster.fit(context, labels, sample_weight=weights)  # no article, or nothing to name apart
         return ArticleThenKind(booster).fit(context, labels, sample_weight=weights)
 

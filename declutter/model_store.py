@@ -21,7 +21,9 @@ from declutter.categories import LABELS
 FORMAT_VERSION = 2  # 2: shape columns in quantile bins (shape_edges_) instead of standardised
 MODEL_FILE = "model.joblib"
 MANIFEST_FILE = "manifest.json"
-MODEL_DIRECTORY_FILES = frozenset({MODEL_FILE, MANIFEST_FILE, "metrics.txt"})  # what saving a model may replace
+METRICS_FILE = "metrics.txt"  # the build's figures (scripts/build_model.py)
+MODEL_DIRECTORY_FILES = frozenset({MODEL_FILE, MANIFEST_FILE, METRICS_FILE})  # what saving a model may replace
+_STAGING = ".saving-"  # + process and thread id: a save's files before they are moved in
 _PACKAGE = Path(__file__).resolve().parent
 DEFAULT_MODEL_HASH_FILE = _PACKAGE / "default_model.sha256"
 
@@ -69,16 +71,16 @@ def save_model(model, directory: str | Path, **manifest_fields) -> Path:
     check_model_directory(directory)
     directory = Path(directory)
     Path(os.path.realpath(directory)).mkdir(parents=True, exist_ok=True)  # a symlink to a directory not made yet too
-    for stale in directory.glob(".saving-*-*"):  # left by a save that was killed (not by one still running)
-        pid = stale.name.split("-")[1]
+    for stale in directory.glob(f"{_STAGING}*-*"):  # left by a save that was killed (not by one still running)
+        pid = stale.name.removeprefix(_STAGING).split("-")[0]
         if pid.isdigit() and not _running(int(pid)):
             shutil.rmtree(stale, ignore_errors=True)
-    staging = directory / f".saving-{os.getpid()}-{threading.get_ident()}"
+    staging = directory / f"{_STAGING}{os.getpid()}-{threading.get_ident()}"
     staging.mkdir()
     try:
         _write_model(model, staging, manifest_fields)
         os.replace(staging / MODEL_FILE, directory / MODEL_FILE)  # if this fails, the old model stays whole
-        (directory / "metrics.txt").unlink(missing_ok=True)  # the old model's figures
+        (directory / METRICS_FILE).unlink(missing_ok=True)  # the old model's figures
         os.replace(staging / MANIFEST_FILE, directory / MANIFEST_FILE)  # a model and an old manifest: a clear sha256 error
     finally:
         shutil.rmtree(staging, ignore_errors=True)

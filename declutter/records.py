@@ -33,6 +33,7 @@ WARC_SUFFIXES = (".warc", ".warc.gz")
 # Content-Type of a WARC record → format to read it in; no Content-Type: HTML or text, told by sniffing
 PAGE_FORMATS = {"text/html": "html", "application/xhtml+xml": "html", "text/plain": "text", "": "auto"}
 DOCUMENT_RECORDS = ("response", "resource")
+_GZIP_MAGIC = b"\x1f\x8b"
 _CHARSET = re.compile(r"""charset\s*=\s*["']?([\w.:-]+)""", re.IGNORECASE)
 UNKNOWN_TYPE = ("not read: unknown file type inside a directory (read: .txt, .html, .htm, .jsonl, .ndjson, .warc, each "
                 "optionally .gz); name the file itself to clean it as one document")
@@ -216,19 +217,18 @@ def _read_file(path: Path, fields: JsonlFields, root: Path | None, max_bytes: in
     kind = kind_of(path) or "document"
     source = str(path)
     try:
-        container = str(path.relative_to(root)) if root is not None else path.name
+        relative = str(path.relative_to(root)) if root is not None else path.name  # where its output goes (mirrored)
         if kind == "jsonl":
             with open_binary(path) as handle:
-                yield from _in_container(_jsonl_lines(handle, source, fields, max_bytes), container)
+                yield from _in_container(_jsonl_lines(handle, source, fields, max_bytes), relative)
         elif kind == "warc":
-            yield from _in_container(_warc_records(path, max_bytes), container)
+            yield from _in_container(_warc_records(path, max_bytes), relative)
         else:
             with open_binary(path) as handle:
                 content = _read_at_most(handle, max_bytes)
             if content is None:
                 yield Failure(key=source, id=source, source=source, reason=_too_large(max_bytes))
                 return
-            relative = str(path.relative_to(root)) if root is not None else path.name
             site = str(path.parent.relative_to(root)) if root is not None else str(path.parent)
             yield Record(key=source, id=source, source=source, content=content, format=format_of_name(path.name), site=site, relative=relative)
     except (OSError, EOFError, zlib.error) as exc:
@@ -439,7 +439,7 @@ def _cut_short_tail(handle, read_to: int) -> tuple[int, str] | None:
         return None
     handle.seek(read_to)
     tail = handle.read(1 << 16)
-    text = _gunzipped_tail(tail) if tail.startswith(b"\x1f\x8b") else tail
+    text = _gunzipped_tail(tail) if tail.startswith(_GZIP_MAGIC) else tail
     if text is not None and not text.strip():
         return None
     start = read_to + (len(tail) - len(tail.lstrip()) if text is tail else 0)  # the loss starts after blank lines
@@ -465,8 +465,8 @@ def _next_record_start(path: Path, after: int) -> int | None:
     """The offset of the first record at or after ``after`` that starts intact: a gzip member that
     opens with "WARC/" in a gzipped file, a "WARC/1." line in a plain one; None when there is none."""
     with path.open("rb") as handle:
-        gzipped = handle.read(2) == b"\x1f\x8b"
-        marker = b"\x1f\x8b\x08" if gzipped else b"\nWARC/1."
+        gzipped = handle.read(2) == _GZIP_MAGIC
+        marker = _GZIP_MAGIC + b"\x08" if gzipped else b"\nWARC/1."
         position, tail = after, b""
         while True:
             handle.seek(position)
@@ -644,7 +644,7 @@ def _bare_page(record) -> bool:
     if record.rec_type != "response" or record.http_headers is None:
         return False
     declared = (record.rec_headers.get_header("Content-Type") or "").split(";")[0].strip().lower()
-    return declared in PAGE_FORMATS and not (record.http_headers.protocol or "").upper().startswith("HTTP/")
+    return declared in PAGE_FORMATS and not _has_http_status_line(record.http_headers)
 
 
 def _read_bare_block(open_file, offset: int, record, max_bytes: int | None) -> tuple[bytes | None, str | None]:
@@ -676,11 +676,16 @@ def _media_type(record) -> str:
     return _content_type(record).split(";")[0].strip().lower()
 
 
+def _has_http_status_line(headers) -> bool:
+    """Whether warcio's parse of a response block found an HTTP status line, not a page's first line."""
+    return (headers.protocol or "").upper().startswith("HTTP/")
+
+
 def _http_status(record) -> str | None:
     """The three-digit HTTP status of a response, None when it has no HTTP block (warcio then reads
     the page's first line as a status line)."""
     headers = record.http_headers
-    if headers is None or not (headers.protocol or "").upper().startswith("HTTP/"):
+    if headers is None or not _has_http_status_line(headers):
         return None
     status = headers.get_statuscode() or ""
     return status if len(status) == 3 and status.isdigit() else None

@@ -64,7 +64,7 @@ def clean_column(df: DataFrame, input_col: str = "text", output_col: str = "clea
     same = _name_matcher(df)
     fields = df.schema.fields
     df, source = _input_column(df, input_col, same)
-    df = _with_encoding_column(df, encoding_col)
+    df = _with_encoding_column(df, encoding_col, same)
     names = [output_col, error_col] + ([f"{output_col}_tags"] if tags else [])
     _check_output_names(names, input_col, source, same)
     schema, targets = _output_schema(fields, names, same)
@@ -165,8 +165,7 @@ def _input_column(df: DataFrame, input_col: str, same: Callable[[str, str], bool
 
     if not isinstance(input_col, str):
         raise TypeError(f"input_col is a column name (str), not {input_col!r}")
-    position = _existing_column(df.schema.fields, input_col, same)
-    field = df.schema.fields[position] if position is not None else _nested_field(df, input_col)
+    position, field = _field(df, input_col, "input_col", same)
     if not isinstance(field.dataType, (StringType, BinaryType)):
         raise ValueError(
             f"input_col {input_col!r} is {field.dataType.simpleString()}; declutter cleans a string or binary column "
@@ -179,7 +178,7 @@ def _input_column(df: DataFrame, input_col: str, same: Callable[[str, str], bool
     return df.withColumn(_INPUT, F.col(input_col)), _INPUT
 
 
-def _with_encoding_column(df: DataFrame, encoding_col: str | None) -> DataFrame:
+def _with_encoding_column(df: DataFrame, encoding_col: str | None, same: Callable[[str, str], bool]) -> DataFrame:
     """``df`` with ``encoding_col`` copied to the column ``_ENCODING`` (dropped again from every
     output batch); unchanged without one. Raises unless it is a string column or field."""
     from pyspark.sql import functions as F
@@ -189,8 +188,7 @@ def _with_encoding_column(df: DataFrame, encoding_col: str | None) -> DataFrame:
         return df
     if not isinstance(encoding_col, str):
         raise TypeError(f"encoding_col is a column name (str) or None, not {encoding_col!r}")
-    position = _existing_column(df.schema.fields, encoding_col, _name_matcher(df))
-    field = df.schema.fields[position] if position is not None else _nested_field(df, encoding_col, "encoding_col")
+    _, field = _field(df, encoding_col, "encoding_col", same)
     if not isinstance(field.dataType, StringType):
         raise ValueError(f"encoding_col {encoding_col!r} is {field.dataType.simpleString()}; it holds charset names (string)")
     if _ENCODING in df.columns:
@@ -198,7 +196,14 @@ def _with_encoding_column(df: DataFrame, encoding_col: str | None) -> DataFrame:
     return df.withColumn(_ENCODING, F.col(encoding_col))
 
 
-def _nested_field(df: DataFrame, input_col: str, what: str = "input_col") -> StructField:
+def _field(df: DataFrame, name: str, what: str, same: Callable[[str, str], bool]) -> tuple[int | None, StructField]:
+    """The position of the top-level column ``name`` (None for a nested field) and its field;
+    ValueError naming ``what`` if there is none."""
+    position = _existing_column(df.schema.fields, name, same)
+    return position, (df.schema.fields[position] if position is not None else _nested_field(df, name, what))
+
+
+def _nested_field(df: DataFrame, input_col: str, what: str) -> StructField:
     """The StructField that Spark resolves ``input_col`` ("page.html") to; ValueError if none."""
     from pyspark.errors import AnalysisException
     from pyspark.sql import functions as F

@@ -24,7 +24,7 @@ from declutter.drop_rule import DropRule
 from declutter.dataset import data_files, held_out, read_documents
 from declutter.evaluate import evaluate, format_report
 from declutter.features import OTHER_SCRIPT_STOPLISTS, STOPLIST_LANGUAGES
-from declutter.model_store import DEFAULT_MODEL_HASH_FILE, MANIFEST_FILE, MODEL_FILE, load_model, save_model, sha256_of
+from declutter.model_store import DEFAULT_MODEL_HASH_FILE, MANIFEST_FILE, METRICS_FILE, MODEL_FILE, load_model, save_model, sha256_of
 from declutter.segment import is_fragment
 from declutter.training import data_hash, train
 
@@ -334,7 +334,7 @@ def main() -> None:
         save_model(model, args.output, metrics=metrics, drop_rules=rules, **facts)
     if shipped and not args.rescore:  # the package's record of the shipped model
         DEFAULT_MODEL_HASH_FILE.write_text(sha256_of(args.output / MODEL_FILE) + "\n")
-    (args.output / "metrics.txt").write_text(
+    (args.output / METRICS_FILE).write_text(
         "\n\n".join(f"== {name} ==\n{format_report(r)}" for name, r in metrics.items()) + "\n"
     )
     if shipped:
