@@ -20,7 +20,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from declutter.records import Failure, Item, Record
+from declutter.readers import Failure, Item, Record
 from declutter.repetition import SiteRepetition
 from declutter.writers import ErrorReport, LineWriter, TreeWriter, safe_name, safe_relative_path
 

@@ -57,7 +57,7 @@ def _check_model(model_path: Path | None, trust: bool) -> None:
 
 def _read(path: str) -> bytes:
     """One document's bytes from a file (gunzipped when its name ends in .gz) or stdin (``-``)."""
-    from declutter.records import open_binary
+    from declutter.readers import open_binary
 
     if path == "-":
         return sys.stdin.buffer.read()
@@ -70,7 +70,7 @@ def _read(path: str) -> bytes:
 
 def _tag_file(cleaner, content: bytes, path: str, input_format: str):
     """``cleaner.tag`` of one file's ``content``, its failure (binary data, too large, ...) as a one-line error."""
-    from declutter.records import format_of_name
+    from declutter.readers import format_of_name
 
     try:  # a file's name says HTML as it does for `declutter clean`
         return cleaner.tag(content, format_of_name(path) if input_format == "auto" else input_format)
@@ -133,7 +133,7 @@ def clean(inputs, output, input_format, output_format, keep, tags, id_field, tex
     report with its reason), 2 for a usage error.
     """
     from declutter.batch import BatchOptions, WorkersDied, run_batch
-    from declutter.records import JsonlFields, read_inputs
+    from declutter.readers import JsonlFields, read_inputs
 
     if output is not None and output_format == "json":
         raise click.UsageError("--output-format is for stdout; with --output, FILE.jsonl holds JSON (add --tags for every paragraph's label)")
@@ -176,7 +176,7 @@ def clean(inputs, output, input_format, output_format, keep, tags, id_field, tex
 def _input_holding(output: str, inputs: list[str]) -> str | None:
     """How writing ``output`` would touch an input (it is one, or lies inside an input directory,
     where the run would overwrite or read back its own output), None when it would not."""
-    from declutter.records import kind_of
+    from declutter.readers import kind_of
 
     target = Path(os.path.realpath(output))  # realpath: a symlink loop among the inputs is theirs to report
     for raw in inputs:
@@ -200,7 +200,7 @@ def _input_holding(output: str, inputs: list[str]) -> str | None:
 
 def _several_records(inputs: list[str], stdin_jsonl: bool) -> bool:
     """Whether the inputs can hold more than one record (then text on stdout names each, as head(1) does)."""
-    from declutter.records import kind_of
+    from declutter.readers import kind_of
 
     return len(inputs) > 1 or (stdin_jsonl and "-" in inputs) or any(
         raw != "-" and (Path(raw).is_dir() or kind_of(Path(raw)) in ("jsonl", "warc")) for raw in inputs
@@ -209,7 +209,7 @@ def _several_records(inputs: list[str], stdin_jsonl: bool) -> bool:
 
 def _count_documents(inputs: list[str]) -> int | None:
     """How many records there will be, when that is cheap to know (plain files only)."""
-    from declutter.records import entries_under, kind_of
+    from declutter.readers import entries_under, kind_of
 
     count = 0
     for raw in inputs:

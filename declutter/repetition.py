@@ -34,7 +34,7 @@ class SiteRepetition:
     def count(cls, items: Iterable, min_pages: int, format: str = "auto") -> "SiteRepetition":
         """Count over records (failures and unreadable records are skipped here)."""
         from declutter.cleaner import segment_document
-        from declutter.records import Record
+        from declutter.readers import Record
 
         counts: dict[str, Counter] = defaultdict(Counter)
         seen: dict[str, set] = defaultdict(set)  # per site, the documents counted: by URL, else by content

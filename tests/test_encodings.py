@@ -12,7 +12,7 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from declutter.records import Record, read_inputs
+from declutter.readers import Record, read_inputs
 
 STORIES = {
     "arabic": "أعلنت الحكومة اليوم عن خطة جديدة لدعم الصحافة المستقلة في البلاد، وقال الوزير إن التمويل سيبدأ الشهر المقبل.\nوأضاف أن الخطة تشمل تدريب الصحفيين الشباب في المحافظات.",

@@ -24,7 +24,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from declutter.records import Failure, JsonlFields, Record, read_inputs
+from declutter.readers import Failure, JsonlFields, Record, read_inputs
 from tests.conftest import WCXB
 
 PAGES = sorted((WCXB / "html").glob("*.html.gz"))[:12]
