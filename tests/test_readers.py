@@ -701,3 +701,25 @@ def test_a_jsonl_line_far_over_max_bytes_fails_without_being_held_and_the_next_l
     assert [r.id for r in records] == ["before", "after"]
     assert [f.key for f in failures] == [f"{data}#2"] and "longer than 8,000,000 bytes" in failures[0].reason
     assert peak < 45_000_000  # the 50 MB line whole, and parsed, would be twice that
+
+
+def test_jsonl_lines_with_nan_or_infinity_fail_alone(tmp_path):
+    """Python's json reads them, and they passed into the output JSONL, which strict readers
+    (Spark, jq) then could not read."""
+    path = tmp_path / "in.jsonl"
+    text = "The council voted on Tuesday to extend the harbour wall by forty metres."
+    path.write_text(
+        f'{{"id": "nan", "text": "{text}", "score": NaN}}\n{{"id": "inf", "text": "{text}", "score": -Infinity}}\n'
+        f'{{"id": "ok", "text": "{text}", "score": 0.5}}\n', encoding="utf-8",
+    )
+    records, failures = read(path)
+    assert [r.id for r in records] == ["ok"]
+    assert [f.reason for f in failures] == ["malformed JSON on line 1: NaN is not JSON", "malformed JSON on line 2: -Infinity is not JSON"]
+    out = tmp_path / "out.jsonl"
+    done = subprocess.run([sys.executable, "-m", "declutter", "clean", str(path), "-o", str(out), "-q"], capture_output=True)
+    assert done.returncode == 1, done.stderr.decode()
+
+    def strict(constant):
+        raise AssertionError(f"{constant} in the output")
+
+    assert [json.loads(line, parse_constant=strict)["id"] for line in out.read_text().splitlines()] == ["ok"]

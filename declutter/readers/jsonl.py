@@ -40,7 +40,8 @@ def read_jsonl(handle, source: str, fields: JsonlFields, max_bytes: int | None =
             if not line.removeprefix(codecs.BOM_UTF8).strip():  # a blank line, or an empty file saved with a BOM
                 continue
             try:
-                obj = json.loads(line.decode("utf-8-sig"))  # strict: json.loads(bytes) lets UTF-8-encoded surrogates through
+                # strict: json.loads(bytes) lets UTF-8-encoded surrogates through, and NaN in
+                obj = json.loads(line.decode("utf-8-sig"), parse_constant=_not_json)
                 if not isinstance(obj, dict):
                     raise ValueError("a line must hold a JSON object")
             except UnicodeDecodeError as exc:
@@ -69,6 +70,12 @@ def read_jsonl(handle, source: str, fields: JsonlFields, max_bytes: int | None =
     except (OSError, EOFError, zlib.error) as exc:
         key = f"{source}#{line_number + 1}"
         yield Failure(key=key, id=key, source=source, reason=f"input ends in corrupt data after line {line_number}: {exc}")
+
+
+def _not_json(constant: str):
+    """Python's json reads NaN and Infinity, which are no JSON (RFC 8259): the record's fields are
+    written back out, and a strict reader (Spark, jq) of that output would fail on them."""
+    raise ValueError(f"{constant} is not JSON")
 
 
 def _id_text(value, key: str) -> str:
