@@ -132,7 +132,7 @@ def clean(inputs, output, input_format, output_format, keep, tags, id_field, tex
     Exit status: 0 when every record was written, 1 when any failed (each is in the error
     report with its reason), 2 for a usage error.
     """
-    from declutter.batch import BatchOptions, WorkersDied, run_batch
+    from declutter.batch import BatchOptions, WorkersDied, default_errors_path, run_batch
     from declutter.readers import JsonlFields, read_inputs
 
     if output is not None and output_format == "json":
@@ -160,10 +160,13 @@ def clean(inputs, output, input_format, output_format, keep, tags, id_field, tex
     if site_repeats and "-" in inputs:
         raise click.UsageError("--site-repeats reads the input twice and cannot be used with stdin")
     total = _count_documents(inputs)
+    # the default report of a stdout run, ./declutter-errors.jsonl, may lie in an input directory
+    # (cd corpus; declutter clean .): the next run must not read it back as a corpus file
+    own_files = frozenset({os.path.realpath(errors or default_errors_path(output))})
     try:
         summary = run_batch(
-            read_inputs(inputs, fields, stdin_kind, max_bytes=max_bytes), options, total=total,
-            repetition_items=read_inputs(inputs, fields, stdin_kind, max_bytes=max_bytes) if site_repeats else None,
+            read_inputs(inputs, fields, stdin_kind, max_bytes=max_bytes, own_files=own_files), options, total=total,
+            repetition_items=read_inputs(inputs, fields, stdin_kind, max_bytes=max_bytes, own_files=own_files) if site_repeats else None,
         )
     except (ModelError, OSError, WorkersDied) as exc:  # OSError: an output or error report that cannot be written
         raise click.ClickException(str(exc)) from exc

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -101,3 +102,17 @@ def test_an_output_directory_above_an_input_directory_is_fine_when_nothing_lands
     done = subprocess.run([sys.executable, "-m", "declutter", "clean", "crawl/raw", "-o", "crawl"], cwd=tmp_path, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "crawl" / "a.txt").read_text() == STORY
+
+
+def test_a_stdout_run_inside_its_input_directory_does_not_read_back_its_error_report(tmp_path):
+    """`cd corpus; declutter clean .` writes ./declutter-errors.jsonl into the corpus when a file
+    fails; the next run read it as a JSONL input and reported each of its lines as a failure."""
+    (tmp_path / "story.txt").write_text("The council voted on Tuesday to extend the harbour wall by forty metres.\n", encoding="utf-8")
+    (tmp_path / "broken.txt").write_bytes(bytes(range(256)) * 8)  # binary junk: fails
+    runs = [subprocess.run([sys.executable, "-m", "declutter", "clean", "."], cwd=tmp_path, capture_output=True, text=True) for _ in range(2)]
+    for done in runs:
+        assert done.returncode == 1, done.stderr
+        assert "harbour wall" in done.stdout and "declutter-errors" not in done.stdout + done.stderr
+        report = [json.loads(line) for line in (tmp_path / "declutter-errors.jsonl").read_text().splitlines()]
+        assert [Path(r["source"]).name for r in report] == ["broken.txt"]
+        assert "read 2, cleaned 1, empty after cleaning 0, failed 1" in done.stderr

@@ -8,6 +8,7 @@ One module per input format (``files``: documents and directories, ``jsonl``, ``
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Iterator
@@ -25,9 +26,13 @@ __all__ = [
 ]
 
 
-def read_inputs(paths: list[str], fields: JsonlFields = JsonlFields(), stdin_kind: str = "document", max_bytes: int | None = None) -> Iterator[Item]:
+def read_inputs(
+    paths: list[str], fields: JsonlFields = JsonlFields(), stdin_kind: str = "document", max_bytes: int | None = None,
+    own_files: frozenset[str] = frozenset(),
+) -> Iterator[Item]:
     """Records of every path, in order; ``-`` is stdin; directories are walked recursively. A
-    document or WARC payload over ``max_bytes`` fails after reading one byte more, not all of it."""
+    document or WARC payload over ``max_bytes`` fails after reading one byte more, not all of it.
+    Files of ``own_files`` (real paths: the run's own error report) met in a directory are not read."""
     for raw in paths:
         if raw == "-":
             if stdin_kind == "jsonl":
@@ -42,6 +47,8 @@ def read_inputs(paths: list[str], fields: JsonlFields = JsonlFields(), stdin_kin
             for entry in entries_under(path):
                 if isinstance(entry, Failure):
                     yield entry
+                elif own_files and os.path.realpath(entry) in own_files:
+                    continue
                 elif special_file(entry):  # a FIFO would block the run forever
                     yield Failure(key=str(entry), id=str(entry), source=str(entry), reason="not read: not a regular file (a FIFO, socket or device)")
                 elif kind_of(entry):
