@@ -77,7 +77,8 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codec
 
 
 def decode_bytes(data: bytes, declared: str | None = None) -> str:
-    """Decode bytes of unknown encoding: a byte-order mark; else UTF-8 when they are UTF-8, a few
+    """Decode bytes of unknown encoding: a byte-order mark, or the NUL bytes of UTF-16 without
+    one; else UTF-8 when they are UTF-8, a few
     damaged bytes aside; else the encoding their transport declares (``declared``, an HTTP
     Content-Type's charset) or, first when the transport says only windows-1252 or a label read
     as it (ISO-8859-1, ASCII: a server's default), the one the document declares (``<meta
@@ -97,6 +98,8 @@ def _decode(data: bytes, declared: str | None) -> str:
             except UnicodeDecodeError as exc:
                 raise DecodeError(f"starts with a {encoding} byte-order mark but is not {encoding}: {exc}") from exc
     sample = data[:65536]
+    if sample.count(b"\x00") > len(sample) // 20 and (text := _utf16_without_bom(data)) is not None:
+        return text
     if b"\x1b" in sample and any(escape in sample for escape in _ISO_2022_JP):  # its escapes are control bytes
         # (one byte searched first: the three escapes cost every document 0.12 ms)
         with contextlib.suppress(UnicodeDecodeError):
@@ -126,6 +129,30 @@ def _decode(data: bytes, declared: str | None) -> str:
         elif (text := _decode_as(data, label)) is not None:
             return utf8 if ratio >= (_NOTHING_DECLARED if weak else _LEGACY_DECLARED) else text
     return utf8 if ratio >= _NOTHING_DECLARED else _detect(data)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """``data`` decoded as UTF-16 when it is UTF-16 text without a byte-order mark, else None.
+    Its ASCII (markup, spaces, digits; most of Latin text) puts a NUL in every other byte: in the
+    high bytes, each character's second in little-endian order, its first in big-endian, and
+    hardly ever in the low ones. Binary data of the same pattern (16-bit numbers) decodes to
+    control characters and is left to the binary check."""
+    sample = data[:65536]
+    half = len(sample) // 2
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if odd >= half // 10 and even <= half // 100:
+        codec = "utf-16-le"
+    elif even >= half // 10 and odd <= half // 100:
+        codec = "utf-16-be"
+    else:
+        return None
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError:
+        return None
+    head = text[:32768]
+    control = sum(1 for c in head if c < " " and c not in "\t\n\r\f")
+    return text if control <= max(2, len(head) * _BINARY_SHARE) else None
 
 
 def _damaged_utf8(data: bytes) -> tuple[str, float]:

@@ -231,3 +231,22 @@ def test_batches_and_streams_take_each_documents_declared_charset(cleaner):
         cleaner.tag_many(documents, encodings=encodings[:2])
     with pytest.raises(ValueError):
         list(cleaner.stream(documents, encodings=encodings[:2], errors="return"))
+
+
+@pytest.mark.parametrize("story", ["english", "russian", "arabic", "german", "greek"])
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_read(cleaner, story, codec):
+    """Its NUL bytes made it "binary data"; a page or a text saved as UTF-16 by a Windows tool
+    or an HTTP server need not start with a mark."""
+    assert lines(cleaner.segment(STORIES[story].encode(codec), "text")) == STORIES[story].split("\n")
+    page = f'<html><body><p>{STORIES[story].replace(chr(10), "</p><p>")}</p></body></html>'
+    assert lines(cleaner.segment(page.encode(codec))) == STORIES[story].split("\n")
+
+
+def test_16_bit_binary_data_is_not_read_as_utf16():
+    """Small 16-bit numbers have the NUL pattern of UTF-16 text but decode to control characters."""
+    from declutter.decode import DecodeError, decode_bytes
+
+    samples = bytes(n % 200 for n in range(4000))  # 16-bit little-endian samples below 200
+    with pytest.raises(DecodeError, match="binary data"):
+        decode_bytes(b"".join(bytes((b, 0)) for b in samples))
