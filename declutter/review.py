@@ -7,7 +7,7 @@ from typing import Sequence
 
 from declutter.categories import CATEGORIES, LABELS
 
-# One colour per category, readable on white.
+# One colour per category, readable on white (a category added later is shown on white).
 _COLOURS = dict(zip(LABELS, (
     "#e8f5e9", "#ffcdd2", "#f8bbd0", "#e1bee7", "#d1c4e9", "#c5cae9", "#bbdefb", "#b2ebf2",
     "#b2dfdb", "#fff9c4", "#ffe0b2", "#ffccbc", "#d7ccc8", "#eeeeee",
@@ -33,7 +33,7 @@ def render_review(documents: Sequence[tuple[str, Sequence]], decided_by: str = "
         f"<p class='summary model'>{html.escape(decided_by)}</p>" if decided_by else "",
         "<p class='legend'>",
         "".join(
-            f"<span style='background:{_COLOURS[label]}' title='{html.escape(description)}'>{label}</span>"
+            f"<span style='background:{_COLOURS.get(label, '#fff')}' title='{html.escape(description)}'>{label}</span>"
             for label, description in CATEGORIES.items()
         ),
         "</p>",
