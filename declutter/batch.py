@@ -129,7 +129,7 @@ def _process_chunk(records: list[Record]) -> list[tuple[str, object]]:
         if doc is None:
             continue
         if _repetition is not None:
-            _repetition.apply(record.site, doc, _cleaner.keep)
+            _repetition.apply(record.site, doc)
         outcomes[i] = ("ok", _render(record, doc))
     return outcomes
 

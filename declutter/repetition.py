@@ -14,7 +14,6 @@ import re
 from collections import Counter, defaultdict
 from typing import Iterable
 
-from declutter.categories import ARTICLE
 
 _DIGITS = re.compile(r"\d")
 
@@ -55,14 +54,13 @@ class SiteRepetition:
         repeated = {site: {k for k, n in c.items() if n >= min_pages} for site, c in counts.items()}
         return cls({site: keys for site, keys in repeated.items() if keys}, min_pages)
 
-    def apply(self, site: str | None, paragraphs: list, keep: frozenset[str]) -> None:
-        """Drop the paragraphs of ``paragraphs`` that repeat across ``site``, saying why."""
+    def apply(self, site: str | None, paragraphs: list) -> None:
+        """Drop the paragraphs of ``paragraphs`` that repeat across ``site``, saying why; each keeps
+        the model's label and probability (a label changed to ``other`` kept P(article))."""
         keys = self.repeated.get(site or "")
         if not keys:
             return
         for p in paragraphs:
             if p.kept and paragraph_key(p.text) in keys:
                 p.kept = False
-                if p.label in keep:
-                    p.label = "other" if p.label == ARTICLE else p.label
                 p.reason = f"repeated on {self.min_pages}+ pages of {site}"

@@ -208,6 +208,8 @@ def test_site_repetition_drops_what_repeats_across_a_site_but_not_a_shared_quote
         assert not dropped["kept"]
         if footer in kept_before:
             assert dropped["reason"] == "repeated on 3+ pages of harbourledger.example"
+            model_said = [p for p in before["declutter"]["paragraphs"] if p["text"] == footer][0]
+            assert (dropped["label"], dropped["probability"]) == (model_said["label"], model_said["probability"])
     quoted = [p for r in dedup[:2] for p in r["declutter"]["paragraphs"] if p["text"] == quote]
     assert len(quoted) == 2 and "reason" not in quoted[0] and "reason" not in quoted[1]  # a quote on two pages stays
 
