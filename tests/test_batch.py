@@ -208,8 +208,6 @@ def test_site_repetition_drops_what_repeats_across_a_site_but_not_a_shared_quote
         assert not dropped["kept"]
         if footer in kept_before:
             assert dropped["reason"] == "repeated on 3+ pages of harbourledger.example"
-            model_said = [p for p in before["declutter"]["paragraphs"] if p["text"] == footer][0]
-            assert (dropped["label"], dropped["probability"]) == (model_said["label"], model_said["probability"])
     quoted = [p for r in dedup[:2] for p in r["declutter"]["paragraphs"] if p["text"] == quote]
     assert len(quoted) == 2 and "reason" not in quoted[0] and "reason" not in quoted[1]  # a quote on two pages stays
 
@@ -459,3 +457,22 @@ def test_jsonl_files_in_subdirectories_are_mirrored_in_a_directory_output(tmp_pa
 
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.txt")) == ["a/data.jsonl/1-x.txt", "b/data.jsonl/1-x.txt", "top.jsonl/1-y.txt"]
     assert "The b council" in (out / "b" / "data.jsonl" / "1-x.txt").read_text()
+
+
+def test_a_paragraph_dropped_as_repeated_keeps_the_models_label_and_probability(tmp_path):
+    """It became `other` with P(article) as its probability: a label the model never gave."""
+    line = "The harbour office publishes the tide tables for the coast every morning at six o'clock."
+    records = [
+        {"id": f"p{i}", "url": f"https://harbourledger.example/{i}", "text": "\n".join([
+            f"The ferry timetable for {town} changes next week, the harbour office in {town} said on Monday.",
+            f"Councillors in {town} argued about the cost of dredging the channel before approving the plan.", line])}
+        for i, town in enumerate(["Northwick", "Eastmere", "Saltby"])
+    ]
+    data = tmp_path / "site.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in records))
+    runs = [[json.loads(l)["declutter"]["paragraphs"][2] for l in run(data, "-o", "-", "-q", "--tags", *extra).stdout.decode().splitlines()]
+            for extra in ([], ["--site-repeats", "3"])]
+    for before, after in zip(*runs):
+        assert before["kept"] and before["label"] == "article"
+        assert not after["kept"] and after["reason"] == "repeated on 3+ pages of harbourledger.example"
+        assert (after["label"], after["probability"]) == (before["label"], before["probability"])
