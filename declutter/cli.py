@@ -168,6 +168,8 @@ def clean(inputs, output, input_format, output_format, keep, tags, id_field, tex
             read_inputs(inputs, fields, stdin_kind, max_bytes=max_bytes, own_files=own_files), options, total=total,
             repetition_items=read_inputs(inputs, fields, stdin_kind, max_bytes=max_bytes, own_files=own_files) if site_repeats else None,
         )
+    except BrokenPipeError:  # stdout closed early (declutter clean … | head): click exits quietly
+        raise
     except (ModelError, OSError, WorkersDied) as exc:  # OSError: an output or error report that cannot be written
         raise click.ClickException(str(exc)) from exc
     if summary.failed or (output is not None and not quiet):

@@ -476,3 +476,17 @@ def test_a_paragraph_dropped_as_repeated_keeps_the_models_label_and_probability(
         assert before["kept"] and before["label"] == "article"
         assert not after["kept"] and after["reason"] == "repeated on 3+ pages of harbourledger.example"
         assert (after["label"], after["probability"]) == (before["label"], before["probability"])
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_reader_that_stops_early_is_no_error(tmp_path, jobs):
+    """`declutter clean corpus | head` printed "Error: [Errno 32] Broken pipe"."""
+    data = tmp_path / "many.jsonl"
+    data.write_text("".join(json.dumps({"id": f"d{i}", "text": f"The council voted on Tuesday to extend the harbour wall, officials in town {i} said."}) + "\n"
+                            for i in range(1500)))
+    process = subprocess.Popen([sys.executable, "-m", "declutter", "clean", str(data), "-q", "-j", jobs], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout.readline() == b"==> d0 <==\n"
+    process.stdout.close()
+    stderr = process.stderr.read().decode()
+    process.wait(timeout=120)
+    assert "Error" not in stderr and "Traceback" not in stderr, stderr
