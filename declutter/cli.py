@@ -6,7 +6,6 @@ import hashlib
 import json
 import os
 import sys
-import zlib
 from pathlib import Path
 
 import click
@@ -29,6 +28,24 @@ def threshold_option(function):
         help="Drop a paragraph when its probability of being boilerplate reaches this, whatever its length; "
         "lower keeps purer article text, higher loses less of the story. Default: the model's calibrated rules.",
     )(function)
+
+
+def jsonl_field_options(function):
+    """Which fields of a JSONL input hold the id, the document and its URL."""
+    for option in reversed((
+        click.option("--id-field", default="id", show_default=True, help="JSONL input: the record id field."),
+        click.option("--text-field", default="text", show_default=True, help="JSONL input: the field holding plain text."),
+        click.option("--html-field", default=None, help="JSONL input: the field holding HTML (instead of --text-field)."),
+        click.option("--url-field", default="url", show_default=True, help="JSONL input: the URL field (its domain is the site)."),
+    )):
+        function = option(function)
+    return function
+
+
+def _jsonl_fields(id_field: str, text_field: str, html_field: str | None, url_field: str):
+    from declutter.readers import JsonlFields
+
+    return JsonlFields(id=id_field, text=None if html_field else text_field, html=html_field, url=url_field)
 
 
 def format_option(function):
@@ -55,27 +72,20 @@ def _check_model(model_path: Path | None, trust: bool) -> None:
         raise click.ClickException(str(exc)) from exc
 
 
-def _read(path: str) -> bytes:
-    """One document's bytes from a file (gunzipped when its name ends in .gz) or stdin (``-``)."""
-    from declutter.readers import open_binary
+def _tagged_records(paths: list[str], fields, cleaner, input_format: str):
+    """Every record of ``paths``, read as ``clean`` reads them (a JSONL line, a WARC response, each
+    file of a directory is a document), as (record, its tagged document), or as the Failure that
+    says why it could not be read or tagged."""
+    from declutter.readers import Failure, read_inputs
 
-    if path == "-":
-        return sys.stdin.buffer.read()
-    try:
-        with open_binary(Path(path)) as handle:
-            return handle.read()
-    except (OSError, EOFError, zlib.error) as exc:
-        raise click.ClickException(f"{path}: unreadable file: {exc}") from exc
-
-
-def _tag_file(cleaner, content: bytes, path: str, input_format: str):
-    """``cleaner.tag`` of one file's ``content``, its failure (binary data, too large, ...) as a one-line error."""
-    from declutter.readers import format_of_name
-
-    try:  # a file's name says HTML as it does for `declutter clean`
-        return cleaner.tag(content, format_of_name(path) if input_format == "auto" else input_format)
-    except (ValueError, TypeError) as exc:
-        raise click.ClickException(f"{path}: {exc}") from exc
+    for item in read_inputs(paths, fields):
+        if isinstance(item, Failure):
+            yield item
+            continue
+        try:
+            yield item, cleaner.tag(item.content, item.format if input_format == "auto" else input_format, encoding=item.charset)
+        except (ValueError, TypeError) as exc:  # binary data, too large, ...
+            yield Failure(key=item.key, id=item.id, source=item.source, reason=f"{type(exc).__name__}: {exc}")
 
 
 @click.group()
@@ -99,10 +109,7 @@ def main() -> None:
 @click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Without --output: plain text, or JSON with every paragraph's label, probability and kept.")
 @click.option("--keep", multiple=True, type=BOILERPLATE_CHOICE, help="Also keep paragraphs of this category (repeatable).")
 @click.option("--tags", is_flag=True, help="JSONL output: add each paragraph's label and probability.")
-@click.option("--id-field", default="id", show_default=True, help="JSONL input: the record id field.")
-@click.option("--text-field", default="text", show_default=True, help="JSONL input: the field holding plain text.")
-@click.option("--html-field", default=None, help="JSONL input: the field holding HTML (instead of --text-field).")
-@click.option("--url-field", default="url", show_default=True, help="JSONL input: the URL field (its domain is the site).")
+@jsonl_field_options
 @click.option("--stdin-jsonl", is_flag=True, help="Read JSONL from stdin instead of one document.")
 @click.option("-j", "--jobs", type=click.IntRange(1), default=1, show_default=True, help="Worker processes.")
 @click.option("--resume", is_flag=True, help="Skip records already written by an earlier (interrupted) run; records that failed are tried again.")
@@ -133,7 +140,7 @@ def clean(inputs, output, input_format, output_format, keep, tags, id_field, tex
     report with its reason), 2 for a usage error.
     """
     from declutter.batch import BatchOptions, WorkersDied, default_errors_path, run_batch
-    from declutter.readers import JsonlFields, read_inputs
+    from declutter.readers import read_inputs
 
     if output is not None and output_format == "json":
         raise click.UsageError("--output-format is for stdout; with --output, FILE.jsonl holds JSON (add --tags for every paragraph's label)")
@@ -149,7 +156,7 @@ def clean(inputs, output, input_format, output_format, keep, tags, id_field, tex
             raise click.UsageError(f"{option} {written}: {clash}; write the output elsewhere")
     if output not in (None, "-") and errors and os.path.realpath(errors) == os.path.realpath(output):
         raise click.UsageError(f"--errors {errors}: is the output; the error report needs a file of its own")
-    fields = JsonlFields(id=id_field, text=None if html_field else text_field, html=html_field, url=url_field)
+    fields = _jsonl_fields(id_field, text_field, html_field, url_field)
     options = BatchOptions(
         output=output, output_format=output_format, tags=tags, jobs=jobs, quiet=quiet, fail_fast=fail_fast,
         resume=resume, errors=errors, keep=keep, model=str(model_path) if model_path else None,
@@ -242,39 +249,65 @@ TAG_VIEWS = ("table", "labels", "json")
               help="Input kind; auto tells HTML from text. table, labels or json instead choose the output, as --output-format does.")
 @click.option("--output-format", "--as", "view", type=click.Choice(TAG_VIEWS), default=None, help="table (the default): for reading; labels: the training format pre-filled by the model, to correct and train on; json: every paragraph with its decision.")
 @click.option("--width", type=click.IntRange(2), default=80, show_default=True, help="Terminal columns of text shown per paragraph in the table (a CJK character takes two).")
+@click.option("--keep", multiple=True, type=BOILERPLATE_CHOICE, help="Also keep paragraphs of this category (repeatable).")
+@jsonl_field_options
 @threshold_option
 @model_options
-def tag(file, input_format, view, width, threshold, model_path, trust_model):
+def tag(file, input_format, view, width, keep, id_field, text_field, html_field, url_field, threshold, model_path, trust_model):
     """Show every paragraph of FILE with its label and probability.
 
     The table's prob is the label's probability; P(bp) is the probability of boilerplate (all
-    kinds not kept together), which the drop rule and --threshold weigh.
+    kinds not kept together), which the drop rule and --threshold weigh. A JSONL or WARC file,
+    or a directory, shows each of its records in turn, as `clean` reads them: the table under a
+    line "==> ID <==", labels and json one line per record.
 
     \b
     Examples:
       declutter tag article.txt
       declutter tag page.html --width 120
       declutter tag article.txt --format labels >> my_labels.jsonl
+      declutter tag crawl.jsonl --html-field html --format labels > to_correct.jsonl
     """
+    from declutter.readers import Failure
+
     if input_format in TAG_VIEWS:  # `tag --format labels`: an output format, the input is detected
         if view not in (None, input_format):
             raise click.UsageError(f"--format {input_format} and --output-format {view} ask for two outputs")
         input_format, view = "auto", input_format
-    view = view or "table"
-    cleaner = _cleaner(model_path, trust_model, threshold=threshold)
-    content = _read(file)
-    tagged = _tag_file(cleaner, content, file, input_format)
+    cleaner = _cleaner(model_path, trust_model, keep, threshold)
+    several = _several_records([file], stdin_jsonl=False)
+    failed = 0
+    for outcome in _tagged_records([file], _jsonl_fields(id_field, text_field, html_field, url_field), cleaner, input_format):
+        if isinstance(outcome, Failure):
+            if not several:
+                raise click.ClickException(f"{outcome.id}: {outcome.reason}")
+            click.echo(f"declutter: {outcome.id}: {outcome.reason}", err=True)
+            failed += 1
+        else:
+            _show_tagged(*outcome, view or "table", width, several)
+    if failed:
+        sys.exit(1)
+
+
+def _show_tagged(record, tagged, view: str, width: int, several: bool) -> None:
+    """One record's paragraphs as ``tag`` shows them in ``view``."""
     if view == "labels":  # an HTML page's blocks keep their DOM evidence, so a model retrained on them learns the page
         from declutter.dataset import LabelledDocument
 
-        source = tagged.read_as  # a fragment's paragraphs carry no DOM evidence: text to the model
-        doc_id = file if file != "-" else f"stdin-{hashlib.sha256(content).hexdigest()[:12]}"  # ids must be unique
-        record = LabelledDocument(doc_id, source, "", list(tagged)).to_json()
-        click.echo(json.dumps(record, ensure_ascii=False))
+        content = record.content if isinstance(record.content, bytes) else record.content.encode("utf-8", "surrogatepass")
+        doc_id = record.id if record.key != "<stdin>" else f"stdin-{hashlib.sha256(content).hexdigest()[:12]}"  # ids must be unique
+        site = {"domain": record.site} if record.url and record.site else {}  # keeps a site's pages on one side of the validation split
+        # a fragment's paragraphs carry no DOM evidence: text to the model
+        click.echo(json.dumps(LabelledDocument(doc_id, tagged.read_as, "", list(tagged), site).to_json(), ensure_ascii=False))
         return
     if view == "json":
-        click.echo(json.dumps(tagged.to_dict(), ensure_ascii=False, indent=1))
+        if several:
+            click.echo(json.dumps({"id": record.id, **tagged.to_dict()}, ensure_ascii=False))
+        else:
+            click.echo(json.dumps(tagged.to_dict(), ensure_ascii=False, indent=1))
         return
+    if several:
+        click.echo(f"==> {record.id} <==")
     click.echo(f"{'#':>4}  {'keep':<4}  {'label':<12} {'prob':>5}  {'P(bp)':>5}  text")  # P(bp): what the drop rule weighs
     for p in tagged:
         text = _clip(" ".join(p.text.split()), width)  # one row per paragraph, whatever line breaks it holds
@@ -439,11 +472,14 @@ def stats(data):
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="The HTML report to write.")
 @format_option
-@click.option("--keep", multiple=True, type=BOILERPLATE_CHOICE, help="Also keep paragraphs of this category.")
+@click.option("--keep", multiple=True, type=BOILERPLATE_CHOICE, help="Also keep paragraphs of this category (repeatable).")
+@jsonl_field_options
 @threshold_option
 @model_options
-def review(files, output, input_format, keep, threshold, model_path, trust_model):
+def review(files, output, input_format, keep, id_field, text_field, html_field, url_field, threshold, model_path, trust_model):
     """Write one HTML page showing every paragraph coloured by category, removed ones struck through.
+
+    Each record of a JSONL or WARC file is a document of its own, as `clean` reads them.
 
     \b
     Examples:
@@ -453,21 +489,24 @@ def review(files, output, input_format, keep, threshold, model_path, trust_model
     from declutter.review import render_review
     from declutter.writers import atomic_write
 
+    from declutter.readers import Failure
+
     cleaner = _cleaner(model_path, trust_model, keep, threshold)
     documents, failed = [], 0
-    for file in files:  # a file that cannot be read or cleaned is named on stderr; the others are shown
-        try:
-            documents.append((file, _tag_file(cleaner, _read(file), file, input_format)))
-        except click.ClickException as exc:
+    for outcome in _tagged_records(list(files), _jsonl_fields(id_field, text_field, html_field, url_field), cleaner, input_format):
+        if isinstance(outcome, Failure):  # named on stderr; the others are shown
             failed += 1
-            click.echo(f"declutter: {exc.message}", err=True)
+            click.echo(f"declutter: {outcome.id}: {outcome.reason}", err=True)
+        else:
+            record, tagged = outcome
+            documents.append((record.id, tagged))
     if not documents:
-        raise click.ClickException("no file could be shown: no report written")
+        raise click.ClickException("no document could be shown: no report written")
     manifest = cleaner.manifest
     decided_by = (f"Model {model_path or 'shipped with declutter'} (model.joblib sha256 {manifest.get('model_sha256', '?')[:12]}…, "
                   f"built {manifest.get('created', '?')[:10]}); " + _drop_rules_in_use(cleaner)
                   + (f"; also kept: {', '.join(keep)}" if keep else "") + ".")
     atomic_write(output, render_review(documents, decided_by))
-    click.echo(f"wrote {output} ({len(documents)} of {len(files)} files)", err=True)
+    click.echo(f"wrote {output} ({len(documents)} of {len(documents) + failed} documents)", err=True)
     if failed:
         sys.exit(1)

@@ -160,7 +160,7 @@ def test_tag_reads_gzip_and_names_a_bad_file_in_one_line(tmp_path, seed_page):
     table = CliRunner().invoke(main, ["tag", str(page)])
     assert table.exit_code == 0 and "navigation" in table.output and "article" in table.output
     (tmp_path / "junk.bin").write_bytes(bytes(range(256)) * 20)
-    for name, reason in (("junk.bin", "binary data"), ("missing.txt", "unreadable file")):
+    for name, reason in (("junk.bin", "binary data"), ("missing.txt", "no such file or directory")):
         done = subprocess.run([sys.executable, "-m", "declutter", "tag", str(tmp_path / name)], capture_output=True, text=True)
         assert done.returncode == 1 and reason in done.stderr and "Traceback" not in done.stderr
 
@@ -378,3 +378,37 @@ def test_the_tag_table_shows_the_probability_the_drop_rule_weighs(tmp_path, seed
         assert (keep == "no") == (p_boilerplate >= 0.3)
     document = Cleaner.load(threshold=0.3).tag(seed_text)
     assert all(p.to_dict()["p_boilerplate"] == round(p.boilerplate, 4) for p in document)
+
+
+def test_tag_reads_each_record_of_a_jsonl_or_warc_file(tmp_path, seed_text):
+    """`tag crawl.jsonl` showed the raw JSON lines as one plain-text document labelled article,
+    and `tag crawl.warc` its WARC headers: a corpus could not be pre-labelled for correction."""
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    page = "<html><body><nav><a href='/'>Home</a> <a href='/news'>News</a></nav>" + "".join(
+        f"<p>{line}</p>" for line in seed_text.splitlines() if line.strip()) + "</body></html>"
+    crawl = tmp_path / "crawl.jsonl"
+    crawl.write_text(
+        json.dumps({"id": "a", "url": "https://www.harbourledger.example/a", "html": page}) + "\n{not json\n"
+        + json.dumps({"id": "b", "url": "https://other.example/b", "html": page}) + "\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "declutter", "tag", str(crawl), "--html-field", "html", "--format", "labels"],
+                          capture_output=True, text=True)
+    assert done.returncode == 1 and f"{crawl}#2: malformed JSON on line 2" in done.stderr, done.stderr
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text(done.stdout, encoding="utf-8")
+    documents = list(read_documents([labels]))
+    assert [(d.id, d.extra.get("domain")) for d in documents] == [("a", "harbourledger.example"), ("b", "other.example")]
+    assert all("Remind me later." in [p.text for p in d.paragraphs] and "{" not in d.paragraphs[0].text for d in documents)
+
+    warc = tmp_path / "crawl.warc.gz"
+    with warc.open("wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+        writer.write_record(writer.create_warc_record("https://harbourledger.example/a", "response", payload=io.BytesIO(page.encode()), http_headers=headers))
+    shown = subprocess.run([sys.executable, "-m", "declutter", "tag", str(warc), "--format", "json"], capture_output=True, text=True)
+    assert shown.returncode == 0, shown.stderr
+    [record] = [json.loads(line) for line in shown.stdout.splitlines()]
+    assert record["id"].startswith("<urn:uuid:") and "WARC/1" not in record["text"] and "Remind me later." in [p["text"] for p in record["paragraphs"]]

@@ -83,7 +83,7 @@ def test_review_shows_the_files_it_can_and_names_the_others(tmp_path, seed_text)
     good.write_text(seed_text)
     junk.write_bytes(bytes(range(256)) * 20)
     done = subprocess.run([sys.executable, "-m", "declutter", "review", str(good), str(junk), "-o", str(report)], capture_output=True, text=True)
-    assert done.returncode == 1 and "junk.bin: binary data" in done.stderr and "1 of 2 files" in done.stderr
+    assert done.returncode == 1 and "junk.bin: DecodeError: binary data" in done.stderr and "1 of 2 documents" in done.stderr
     assert "Remind me later." in html.unescape(report.read_text())
 
 
@@ -96,3 +96,14 @@ def test_the_report_names_the_model_and_rule_that_decided(tmp_path, seed_text):
     shipped_sha = load_model()[1]["model_sha256"]
     text = report.read_text()
     assert f"sha256 {shipped_sha[:12]}" in text and "drop threshold 0.3" in text
+
+
+def test_review_shows_each_record_of_a_jsonl_file_as_a_document(tmp_path, seed_text):
+    """It showed the JSONL file as one plain-text document of raw JSON lines."""
+    crawl, report = tmp_path / "crawl.jsonl", tmp_path / "report.html"
+    crawl.write_text("".join(json.dumps({"id": name, "text": seed_text}) + "\n" for name in ("first-story", "second-story")), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "declutter", "review", str(crawl), "-o", str(report)], capture_output=True, text=True)
+    assert done.returncode == 0 and "2 of 2 documents" in done.stderr, done.stderr
+    titles = re.findall(r"<h2>(.*?)</h2>", report.read_text())
+    assert titles == ["first-story", "second-story"]
+    assert '"text"' not in html.unescape(report.read_text())
