@@ -206,7 +206,9 @@ class Cleaner:
 
         A paragraph is dropped when the :class:`DropRule` for how it was read says so (``html``
         with DOM evidence, else ``text``: plain text and HTML fragments); its label is then the
-        likeliest category not kept, else the likeliest kept category."""
+        likeliest category not kept, else the likeliest kept category. One the probabilities
+        would drop but the rule keeps for its length (text run together) keeps the likeliest
+        category not kept as its label, and its reason says so."""
         proba, _ = self.model.predict_proba_flat(documents)
         if not len(proba):
             return
@@ -221,11 +223,13 @@ class Cleaner:
         start = 0
         for doc in documents:
             rows = slice(start, start + len(doc))
-            dropped = rules[doc.read_as].drops(drop_mass[rows], named_mass[rows], [p.text for p in doc])
-            for r, (paragraph, drop) in enumerate(zip(doc, dropped), start):
+            rule, texts = rules[doc.read_as], [p.text for p in doc]
+            unwanted, run_together = rule.by_probability(drop_mass[rows], named_mass[rows], texts), rule.run_together(texts)
+            for r, paragraph, drop, long in zip(range(start, start + len(doc)), doc, unwanted, run_together):
                 column = best_dropped[r] if drop else best_kept[r]
                 paragraph.label = str(classes[column])
                 paragraph.probability = float(proba[r, column])
-                paragraph.kept = not drop
+                paragraph.kept = bool(not drop or long)
                 paragraph.boilerplate = float(drop_mass[r])
+                paragraph.reason = f"kept: {len(paragraph.text):,} characters, text run together (never dropped from {rule.keep_chars:,})" if drop and long else None
             start += len(doc)

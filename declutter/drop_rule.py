@@ -36,12 +36,19 @@ class DropRule:
 
     def drops(self, boilerplate: np.ndarray, named: np.ndarray, texts: Sequence[str]) -> np.ndarray:
         """Which paragraphs to drop, given per paragraph P(boilerplate), P(named kinds) and its text."""
+        return self.by_probability(boilerplate, named, texts) & ~self.run_together(texts)
+
+    def by_probability(self, boilerplate: np.ndarray, named: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+        """Which paragraphs the probabilities say to drop, whatever their length."""
         words = np.fromiter(map(word_count, texts), dtype=np.int64, count=len(texts))
         limit = np.where(words <= self.short_words, self.short_threshold, self.threshold)
-        dropped = (np.asarray(boilerplate) >= limit) | (np.asarray(named) >= self.named_threshold)
-        if self.keep_chars is not None:
-            dropped &= np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) < self.keep_chars
-        return dropped
+        return (np.asarray(boilerplate) >= limit) | (np.asarray(named) >= self.named_threshold)
+
+    def run_together(self, texts: Sequence[str]) -> np.ndarray:
+        """Which paragraphs are never dropped: those of ``keep_chars`` characters or more."""
+        if self.keep_chars is None:
+            return np.zeros(len(texts), dtype=bool)
+        return np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) >= self.keep_chars
 
     @staticmethod
     def describe_all(rules: dict[str, "DropRule"]) -> str:

@@ -93,3 +93,19 @@ def test_the_cli_threshold_keeps_less_when_lower(tmp_path, seed_text):
     assert set(outputs["0.02"]) < set(outputs["0.98"])
     refused = CliRunner().invoke(main, ["clean", str(page), "--threshold", "1.5"])
     assert refused.exit_code == 2 and "--threshold" in refused.output
+
+
+def test_a_paragraph_kept_for_its_length_says_so_and_keeps_the_models_label(cleaner):
+    """The length rule keeps text run together; such an appeal was shown as `article` at
+    P(article) 0.01 with no reason, so a user auditing what leaked could not see it."""
+    appeal = ("Dear readers, the Harbour Ledger is independent and funded by people like you. "
+              "We do not have a billionaire owner and we never put our journalism behind a paywall. "
+              "If you value what we do, please consider supporting us with a donation today. "
+              "Every gift, however small, keeps our reporters on the coast and our newsletter free. ") * 7
+    story = "The council voted on Tuesday to extend the harbour wall by forty metres after two winters of storm damage."
+    first, second = cleaner.tag(story + "\n" + appeal, "text")
+    assert len(second.text) >= cleaner.drop_rule("text").keep_chars and second.boilerplate > 0.9
+    assert second.kept and second.label not in cleaner.keep and second.probability > 0.5
+    assert second.reason == f"kept: {len(second.text):,} characters, text run together (never dropped from 2,000)"
+    assert first.kept and first.label == "article" and first.reason is None
+    assert cleaner.tag(story + "\n" + appeal[:1500], "text")[1].kept is False  # shorter, it is dropped
