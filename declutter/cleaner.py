@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from dataclasses import dataclass
 from itertools import islice
+from numbers import Integral, Real
 from typing import Iterable, Iterator, Literal, Sequence, get_args
 
 import numpy as np
@@ -74,7 +75,7 @@ def segment_document(document: str | bytes, format: Format = "auto", max_bytes: 
     check_format(format)
     if max_bytes is not None and (size := _size_over(document, max_bytes)):
         raise DocumentTooLarge(f"document of {size} is over the limit of {max_bytes:,} bytes (max_bytes, --max-bytes)")
-    text = decode_bytes(document, encoding) if isinstance(document, bytes) else document
+    text = decode_bytes(document, encoding) if isinstance(document, bytes) else document.removeprefix("\ufeff")  # a BOM is no text, as in bytes
     kind = format if format != "auto" else ("html" if looks_like_html(text) else "text")
     if kind == "html":  # NULs are dropped (as from bytes; lxml would make them U+FFFD); plain text stays exact
         document = TaggedDocument(read_fragment_as_text(segment_html(text.replace("\x00", ""))), "html", "\n")
@@ -100,7 +101,7 @@ def _size_over(document: str | bytes, max_bytes: int) -> str | None:
     if isinstance(document, bytes):
         return f"{len(document):,} bytes" if len(document) > max_bytes else None
     if len(document) > max_bytes:
-        return f"{len(document):,} characters"
+        return f"{len(document):,} characters (as many bytes or more)"
     if len(document) * 4 > max_bytes and (size := len(document.encode("utf-8", "surrogatepass"))) > max_bytes:
         return f"{size:,} bytes as UTF-8"
     return None
@@ -122,6 +123,22 @@ class CleanResult:
         return None if self.document is None else self.document.text
 
 
+def check_settings(keep: Iterable[str], threshold: float | None, max_bytes: int | None, max_paragraphs: int | None) -> frozenset[str]:
+    """The labels kept (``article`` and ``keep``); a setting every document would fail on raises
+    now, not at each document."""
+    if isinstance(keep, (str, bytes)) or not isinstance(keep, Iterable):
+        raise TypeError(f"keep is a collection of labels, e.g. keep=('meta',), not {keep!r}")
+    labels = frozenset(check_label(k) for k in keep) | {ARTICLE}
+    if threshold is not None:
+        if isinstance(threshold, bool) or not isinstance(threshold, Real):
+            raise TypeError(f"threshold must be a number between 0 and 1 or None, not {threshold!r}")
+        DropRule.uniform(threshold)  # "threshold must be between 0 and 1, not 5"
+    for name, value in (("max_bytes", max_bytes), ("max_paragraphs", max_paragraphs)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, Integral) or value < 1):
+            raise ValueError(f"{name} must be a whole number of at least 1 or None, not {value!r}")
+    return labels
+
+
 class Cleaner:
     """Tags paragraphs with a :class:`~declutter.model.ParagraphClassifier` and keeps the article."""
 
@@ -130,9 +147,7 @@ class Cleaner:
         calibrated rule per format (lower: purer article text; higher: less of the story lost)."""
         self.model = model
         self.threshold = threshold
-        if threshold is not None:
-            DropRule.uniform(threshold)  # refuses a threshold outside [0, 1] now, not at the first document
-        self.keep = frozenset(check_label(k) for k in keep) | {ARTICLE}
+        self.keep = check_settings(keep, threshold, max_bytes, max_paragraphs)
         self.max_bytes = max_bytes
         self.max_paragraphs = max_paragraphs
         self.manifest = manifest or {}
@@ -159,6 +174,8 @@ class Cleaner:
     def tag_many(self, documents: Sequence[str | bytes], format: Format = "auto", *, encodings: Sequence[str | None] | None = None) -> list[TaggedDocument]:
         """Tag a batch; faster than one call per document. Errors raise for the whole batch.
         ``encodings``: each document's declared charset (see :meth:`tag`), in the same order."""
+        if isinstance(documents, (str, bytes)):
+            raise TypeError("tag_many takes a sequence of documents; for one document use tag, or pass [document]")
         if encodings is not None and len(encodings) != len(documents):
             raise ValueError(f"{len(encodings)} encodings for {len(documents)} documents")
         tagged = [self.segment(doc, format, encoding=encoding) for doc, encoding in zip(documents, encodings or [None] * len(documents))]
@@ -174,6 +191,8 @@ class Cleaner:
         ``errors`` raises here, at the call, not once per document."""
         if errors not in ("raise", "return"):
             raise ValueError("errors must be 'raise' or 'return'")
+        if isinstance(documents, (str, bytes)):  # it would be cleaned character by character
+            raise TypeError("stream takes an iterable of documents; for one document use clean or tag, or pass [document]")
         pairs = ((doc, None) for doc in documents) if encodings is None else zip(documents, encodings, strict=True)
         return self._stream(pairs, check_format(format), errors, batch_size)
 
@@ -184,7 +203,9 @@ class Cleaner:
                 try:
                     results.append(CleanResult(self.segment(document, format, encoding=encoding)))
                 except (ValueError, TypeError) as exc:
-                    if errors == "raise":
+                    if errors == "raise":  # the documents before it are cleaned and given first
+                        self.decide([r.document for r in results])
+                        yield from results
                         raise
                     results.append(CleanResult(None, f"{type(exc).__name__}: {exc}"))
             self.decide([r.document for r in results if r.document is not None])
