@@ -7,6 +7,7 @@ on) and stored in its manifest; the cleaner and the build both decide through :m
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from numbers import Integral, Real
 from typing import Sequence
 
 import numpy as np
@@ -34,6 +35,17 @@ class DropRule:
     named_threshold: float = 0.75
     keep_chars: int | None = None
 
+    def __post_init__(self) -> None:
+        """A rule read from a damaged manifest fails here, where the model is loaded, not at the first document."""
+        for name in ("threshold", "short_threshold", "named_threshold"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, Real) or not value >= 0.0:  # above 1: never
+                raise ValueError(f"{name} must be a number of at least 0, not {value!r}")
+        if isinstance(self.short_words, bool) or not isinstance(self.short_words, Integral) or self.short_words < 0:
+            raise ValueError(f"short_words must be a whole number of at least 0, not {self.short_words!r}")
+        if self.keep_chars is not None and (isinstance(self.keep_chars, bool) or not isinstance(self.keep_chars, Integral) or self.keep_chars < 1):
+            raise ValueError(f"keep_chars must be a whole number of at least 1 or None, not {self.keep_chars!r}")
+
     def drops(self, boilerplate: np.ndarray, named: np.ndarray, texts: Sequence[str]) -> np.ndarray:
         """Which paragraphs to drop, given per paragraph P(boilerplate), P(named kinds) and its text."""
         return self.by_probability(boilerplate, named, texts) & ~self.run_together(texts)
@@ -59,7 +71,7 @@ class DropRule:
     def uniform(cls, threshold: float) -> "DropRule":
         """Drop a paragraph, of any length, when P(boilerplate) reaches ``threshold``: the single knob
         a user turns for more precision (lower) or more recall (higher) than the calibrated rule."""
-        if not 0.0 <= threshold <= 1.0:
+        if not 0.0 <= threshold <= 1.0:  # worded for the user's --threshold
             raise ValueError(f"threshold must be between 0 and 1, not {threshold}")
         return cls(threshold, threshold, 0, threshold)  # named mass never exceeds boilerplate mass
 
@@ -77,7 +89,7 @@ class DropRule:
     def from_manifest(cls, manifest: dict, format: str) -> "DropRule":
         """The rule a model's manifest gives ``format``; models built before drop rules stored a
         single threshold per format (and one named threshold)."""
-        rule = manifest.get("drop_rules", {}).get(format)
+        rule = (manifest.get("drop_rules") or {}).get(format)
         if rule is not None:
             return cls(**rule)
         threshold = float(manifest.get("drop_thresholds", {}).get(format, 0.5))

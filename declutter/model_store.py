@@ -124,11 +124,14 @@ def _write_model(model, directory: Path, manifest_fields: dict) -> None:
 def read_manifest(directory: str | Path) -> dict:
     path = Path(directory) / MANIFEST_FILE
     try:
-        return json.loads(path.read_text())
+        manifest = json.loads(path.read_bytes().decode("utf-8"))
     except FileNotFoundError as exc:
         raise ModelError(f"no {MANIFEST_FILE} in {directory}") from exc
-    except json.JSONDecodeError as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ModelError(f"corrupt manifest {path}: {exc}") from exc
+    if not isinstance(manifest, dict):
+        raise ModelError(f"corrupt manifest {path}: a JSON object is expected, not {type(manifest).__name__}")
+    return manifest
 
 
 def load_model(directory: str | Path | None = None, trust: bool = False, check_only: bool = False):
@@ -138,6 +141,7 @@ def load_model(directory: str | Path | None = None, trust: bool = False, check_o
     import sklearn
 
     from declutter import __version__
+    from declutter.drop_rule import DropRule
 
     is_default = directory is None
     directory = default_model_dir() if is_default else Path(directory)
@@ -169,6 +173,11 @@ def load_model(directory: str | Path | None = None, trust: bool = False, check_o
             f"model written with scikit-learn {manifest.get('sklearn_version')}, but scikit-learn "
             f"{sklearn.__version__} is installed; install the matching version or retrain the model"
         )
+    for format in ("html", "text"):  # a damaged rule fails here, not at the first document (on a Spark executor)
+        try:
+            DropRule.from_manifest(manifest, format)
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise ModelError(f"corrupt manifest {directory / MANIFEST_FILE}: its {format} drop rule: {exc}") from exc
     if check_only:
         return None, manifest
     try:
@@ -181,5 +190,5 @@ def load_model(directory: str | Path | None = None, trust: bool = False, check_o
     return model, manifest
 
 
-def _minor(version: str) -> str:
-    return ".".join(version.split(".")[:2])
+def _minor(version) -> str | None:
+    return ".".join(version.split(".")[:2]) if isinstance(version, str) else None

@@ -65,6 +65,29 @@ def test_incompatible_versions_are_named(model_copy, field, value, message):
         load_model(model_copy, trust=True)
 
 
+def _damage_manifest(model_copy, change) -> None:
+    manifest = json.loads((model_copy / "manifest.json").read_text())
+    (model_copy / "manifest.json").write_bytes(change(manifest))
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (lambda m: json.dumps([m]).encode(), "a JSON object is expected, not list"),
+    (lambda m: json.dumps(m).encode().replace(b"{", b"{\xff", 1), "corrupt manifest"),  # not UTF-8
+    (lambda m: json.dumps({**m, "sklearn_version": None}).encode(), "scikit-learn None"),
+    (lambda m: json.dumps({**m, "drop_rules": {**m["drop_rules"], "html": {**m["drop_rules"]["html"], "cutoff": 1}}}).encode(),
+     "its html drop rule: .*unexpected keyword argument 'cutoff'"),
+    (lambda m: json.dumps({**m, "drop_rules": {**m["drop_rules"], "text": {**m["drop_rules"]["text"], "threshold": "0.5"}}}).encode(),
+     "its text drop rule: threshold must be a number of at least 0, not '0.5'"),
+])
+def test_a_damaged_manifest_is_a_model_error_when_loaded(model_copy, change, message):
+    """These raised AttributeError or UnicodeDecodeError, or (a bad drop rule) loaded and failed
+    at the first document: on a Spark executor, after the driver's check had passed."""
+    _damage_manifest(model_copy, change)
+    for check_only in (True, False):
+        with pytest.raises(ModelError, match=message):
+            load_model(model_copy, trust=True, check_only=check_only)
+
+
 def test_estimator_follows_scikit_learn_conventions():
     from sklearn.utils.estimator_checks import (
         check_get_params_invariance,
