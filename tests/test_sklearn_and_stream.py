@@ -66,6 +66,60 @@ def test_transformer_params_and_clone():
     assert copy.fit().transform([b"\x01\x02\x03\x04" * 100]) == [""]
 
 
+
+NEWS = [
+    "The council approved the budget on Tuesday after a long debate about schools.",
+    "The mayor said the plan adds 200 teachers next year and extends bus service.",
+    "Opposition members warned of cuts later in the year if revenue falls short.",
+]
+
+
+def test_transformer_reads_a_one_column_dataframe_or_array_as_its_documents(cleaner, seed_page):
+    """Iterating a DataFrame yields its column names, and a 2-D array its rows: each was
+    taken for one document, so 3 rows came back as 1 text (or all blank with on_error="empty")."""
+    import pandas as pd
+
+    frame = pd.DataFrame({"text": [*NEWS, seed_page], "id": [1, 2, 3, 4]})
+    expected = np.array([[cleaner.clean(doc)] for doc in frame["text"]], dtype=object)
+    out = DeclutterTransformer().fit(frame[["text"]]).transform(frame[["text"]])
+    assert out.shape == (4, 1) and (out == expected).all() and out[0, 0] == NEWS[0]
+    array_out = DeclutterTransformer(on_error="empty").fit(None).transform(frame[["text"]].to_numpy())
+    assert array_out.shape == (4, 1) and (array_out == expected).all()
+    assert DeclutterTransformer().fit(frame["text"]).transform(frame["text"]) == list(expected[:, 0])  # 1-D stays a list
+    with pytest.raises(ValueError, match="2 columns"):
+        DeclutterTransformer().fit(frame)
+    with pytest.raises(ValueError, match="2 columns"):
+        DeclutterTransformer().fit(None).transform(frame.to_numpy())
+
+
+def test_transformer_inside_a_column_transformer_with_a_list_of_columns(cleaner, seed_page):
+    """ColumnTransformer hands a step chosen by a list of columns a DataFrame and stacks 2-D outputs."""
+    import pandas as pd
+    from sklearn.compose import ColumnTransformer
+
+    frame = pd.DataFrame({"text": [seed_page, *NEWS], "section": ["world", "local", "local", "local"]})
+    columns = ColumnTransformer([("declutter", DeclutterTransformer(), ["text"])], remainder="passthrough")
+    out = columns.fit_transform(frame)
+    assert out.shape == (4, 2) and out[0, 0] == cleaner.clean(seed_page) and list(out[1:, 0]) == NEWS
+    assert list(columns.get_feature_names_out()) == ["declutter__text", "remainder__section"]
+    as_frame = Pipeline([("columns", clone(columns).set_output(transform="pandas"))]).fit_transform(frame)
+    assert list(as_frame.columns) == ["declutter__text", "remainder__section"] and list(as_frame["declutter__text"]) == list(out[:, 0])
+
+
+def test_transformer_checks_format_when_fitted():
+    with pytest.raises(ValueError, match="unknown format 'pdf'"):
+        DeclutterTransformer(format="pdf").fit([NEWS[0]])
+
+
+def test_transformer_refuses_one_bare_document(seed_text):
+    """A str or bytes is an iterable too, of characters: each would be cleaned as a document."""
+    transformer = DeclutterTransformer().fit()
+    for document in (seed_text, seed_text.encode()):
+        with pytest.raises(TypeError, match=r"wrap it in a list"):
+            transformer.transform(document)
+        with pytest.raises(TypeError, match=r"wrap it in a list"):
+            DeclutterTransformer().fit(document)
+
 def test_transformer_estimator_checks_that_apply():
     from sklearn.utils.estimator_checks import (
         check_get_params_invariance,
