@@ -23,7 +23,7 @@ from declutter.decode import decode_bytes, looks_like_html
 from declutter.drop_rule import DropRule
 from declutter.model_store import load_model
 from declutter.paragraph import Paragraph
-from declutter.segment import read_fragment_as_text, segment_html, segment_text
+from declutter.segment import paragraph_separator, read_fragment_as_text, segment_html, segment_text
 
 Format = Literal["auto", "text", "html"]
 FORMATS = get_args(Format)
@@ -81,7 +81,7 @@ def segment_document(document: str | bytes, format: Format = "auto", max_bytes: 
         document = TaggedDocument(read_fragment_as_text(segment_html(text.replace("\x00", ""))), "html", "\n")
     else:
         paragraphs, layout = segment_text(text)
-        document = TaggedDocument(paragraphs, "text", layout.separator)
+        document = TaggedDocument(paragraphs, "text", paragraph_separator(text, layout))
     if max_paragraphs is not None and len(document) > max_paragraphs:
         raise DocumentTooLarge(f"document has {len(document):,} paragraphs, over the limit of {max_paragraphs:,} (--max-paragraphs)")
     return document

@@ -239,3 +239,16 @@ def test_marker_characters_in_the_input_forge_no_break_and_no_link():
         blocks = segment_html(document)
         assert [b.text for b in blocks] == expected and blocks[0].dom.link_density == 0
     assert in_both_parsers(page) == (expected,) * 2
+
+
+def test_clean_text_keeps_the_blank_lines_between_one_line_paragraphs(cleaner, seed_text):
+    """"P1\\n\\nP2" (an extractor's usual output) came back as "P1\\nP2": a chunker that splits on
+    blank lines then saw one paragraph."""
+    story = [line for line in seed_text.splitlines() if line.strip()]
+    spaced = "\n\n".join(story)
+    kept = [p.text for p in cleaner.tag(seed_text, "text") if p.kept]
+    assert cleaner.clean(spaced, "text") == "\n\n".join(kept)
+    assert cleaner.clean(spaced.replace("\n", "\r\n"), "text") == "\n\n".join(kept)
+    assert cleaner.clean(seed_text, "text") == "\n".join(kept)  # one paragraph per line stays so
+    mixed = story[0] + "\n" + story[1] + "\n\n" + "\n".join(story[2:])  # some breaks single: lines
+    assert cleaner.clean(mixed, "text") == "\n".join(kept)

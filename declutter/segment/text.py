@@ -8,6 +8,7 @@ from enum import Enum
 from declutter.paragraph import Paragraph
 
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+_ADJACENT_LINES = re.compile(r"\S[^\S\n]*\n[^\S\n]*\S")  # two lines of text with no blank line between
 _WRAPPED_MAX = 100  # hard-wrapped text has lines no longer than this
 _WRAPPED_MIN = 30  # ... and every line but a block's last at least this long
 
@@ -50,3 +51,12 @@ def segment_text(text: str, layout: TextLayout | None = None) -> tuple[list[Para
     for i, p in enumerate(paragraphs):
         p.index = i
     return paragraphs, layout
+
+
+def paragraph_separator(text: str, layout: TextLayout) -> str:
+    """What the kept paragraphs of ``text`` are joined with: a blank line where the text has one
+    between every two paragraphs (also when each is one line: "P1\n\nP2", an extractor's or a
+    CMS's usual output), else a line end."""
+    if layout is TextLayout.BLOCKS or (_BLANK_LINE.search(text) and not _ADJACENT_LINES.search(text)):
+        return "\n\n"
+    return "\n"
