@@ -87,6 +87,8 @@ def _check_record(record) -> None:
         raise DataError("missing field 'id'")
     if "html" not in record and "paragraphs" not in record:
         raise DataError("missing field 'paragraphs' (or 'html')")
+    if "html" in record and "paragraphs" in record:  # one would be ignored without a word
+        raise DataError("fields 'paragraphs' and 'html' both given: a document has one or the other")
     if isinstance(record["id"], bool) or not isinstance(record["id"], (str, int)):
         raise DataError(f"field 'id' must be a string, not {_json_type(record['id'])}")
     if record.get("source", "text") not in SOURCES:

@@ -38,6 +38,7 @@ def test_a_line_that_is_not_an_object(tmp_path, line, kind):
     ('{"id": [1], "paragraphs": []}', "field 'id' must be a string, not a list"),
     ('{"id": "x-1", "source": "text"}', "missing field 'paragraphs' (or 'html')"),
     ('{"id": "h-1", "source": "html", "html": 5}', "field 'html' must be a string, not a number"),
+    ('{"id": "h-2", "html": "<p data-label=\\"article\\">A</p>", "paragraphs": []}', "fields 'paragraphs' and 'html' both given"),
     ('{"id": "x-1", "paragraphs": {"text": "a", "label": "article"}}', "field 'paragraphs' must be a list, not an object"),
     ('{"id": "x-1", "paragraphs": ["a sentence"]}', "field 'paragraphs[0]' must be an object, not a string"),
     ('{"id": "x-1", "paragraphs": [{"text": 42, "label": "article"}]}', "field 'paragraphs[0].text' must be a string, not a number"),
