@@ -370,6 +370,9 @@ def train(data, output, validation_percent, boosting_iterations):
     training = [d for d in documents if d not in validation] if validation else documents
     held = f"{len({site_of(d) for d in validation})} of {len(sites)} sites" if by_site else "documents, fewer than 5 sites"
     click.echo(f"training on {len(training)} documents, validating on {len(validation)} ({held})", err=True)
+    if validation_percent and not validation:  # the draw by site (or document) held none out
+        click.echo(f"no validation scores: {validation_percent} % of {len(sites) if by_site else len(documents)} "
+                   f"{'sites' if by_site else 'documents'} held none out; a larger --validation-percent holds some out", err=True)
     try:
         model, facts = fit(training, verbose=1, boosting_iterations=boosting_iterations)
     except ValueError as exc:  # too little data (too few documents or labels)

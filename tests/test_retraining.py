@@ -412,3 +412,16 @@ def test_tag_reads_each_record_of_a_jsonl_or_warc_file(tmp_path, seed_text):
     assert shown.returncode == 0, shown.stderr
     [record] = [json.loads(line) for line in shown.stdout.splitlines()]
     assert record["id"].startswith("<urn:uuid:") and "WARC/1" not in record["text"] and "Remind me later." in [p["text"] for p in record["paragraphs"]]
+
+
+def test_train_says_why_it_prints_no_validation_scores(tmp_path):
+    """On a small corpus the draw by site can hold out nothing: it printed "validating on 0" and no scores, without a word why."""
+    from declutter.dataset import held_out
+
+    sites = [f"w{n}" for n in range(200) if not held_out(f"w{n}", 15)][:8]
+    data = tmp_path / "small.jsonl"
+    data.write_text("".join(json.dumps({**doc, "id": f"{site}-1"}) + "\n" for site, doc in zip(sites, _labelled_documents(8))))
+    done = subprocess.run([sys.executable, "-m", "declutter", "train", str(data), "-o", str(tmp_path / "model")], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "validating on 0 (0 of 8 sites)" in done.stderr
+    assert "no validation scores: 15 % of 8 sites held none out; a larger --validation-percent holds some out" in done.stderr
