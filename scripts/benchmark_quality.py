@@ -68,10 +68,11 @@ def main() -> None:
     parser.add_argument("--json", help="Also write the figures to this JSON file.")
     parser.add_argument("--tools", nargs="*", help="Peers to run (default: all installed).")
     parser.add_argument("--model", help="A model directory to score instead of the shipped one.")
+    parser.add_argument("--threshold", type=float, default=None, help="Drop at this P(boilerplate) instead of the model's rules (declutter clean --threshold).")
     args = parser.parse_args()
 
     data = pages()[: args.limit]
-    cleaner = Cleaner.load(args.model, trust=True) if args.model else Cleaner.load()
+    cleaner = Cleaner.load(args.model, trust=bool(args.model), threshold=args.threshold)
     tools = {"declutter": lambda html: cleaner.clean(html, format="html"), **load_peers(args.tools)}
     per_tool: dict[str, list[tuple[str, dict]]] = defaultdict(list)
     outputs: dict[str, list[str]] = {}
