@@ -14,6 +14,7 @@ import argparse
 import hashlib
 import json
 import time
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -153,8 +154,23 @@ def _drop_rules_text(manifest: dict) -> str:
     return DropRule.describe_all(rules)
 
 
-def write_model_card(path: Path, manifest: dict) -> None:
-    """models/MODEL_CARD.md from the manifest: data, credit, scores on data not trained on."""
+LANGUAGE_NAMES = {
+    "en": "English", "de": "German", "fr": "French", "es": "Spanish", "ru": "Russian", "it": "Italian", "pt": "Portuguese",
+    "pl": "Polish", "uk": "Ukrainian", "nl": "Dutch", "tr": "Turkish", "cs": "Czech", "sv": "Swedish", "ro": "Romanian",
+    "zh": "Chinese", "ja": "Japanese", "ko": "Korean", "ar": "Arabic", "hi": "Hindi", "id": "Indonesian", "vi": "Vietnamese",
+    "el": "Greek", "hu": "Hungarian",
+}
+
+
+def languages_text(languages: dict[str, int]) -> str:
+    """"English (1153), German (383), … and Greek (2)": the team's documents per language, most first."""
+    named = [f"{LANGUAGE_NAMES.get(code, code or 'unknown')} ({n})" for code, n in sorted(languages.items(), key=lambda item: (-item[1], item[0]))]
+    return ", ".join(named[:-1]) + f" and {named[-1]}" if len(named) > 1 else "".join(named)
+
+
+def write_model_card(path: Path, manifest: dict, languages: dict[str, int]) -> None:
+    """models/MODEL_CARD.md from the manifest: data, credit, scores on data not trained on;
+    ``languages``: the team's documents (all of ``training_data/``) per language."""
     views = manifest["training_views"]
     metrics = manifest["metrics"]
     sections = [
@@ -195,9 +211,8 @@ def write_model_card(path: Path, manifest: dict) -> None:
         "",
         f"- `training_data/`: documents written by the declutter team ({views.get('written-text', 0)} text views and "
         f"{views.get('written-html', 0)} labelled HTML pages used for training, {HELD_OUT_PERCENT} % of documents held out by id "
-        "for the scores below), in English, German, French, Spanish and Russian (and a few dozen Italian, Portuguese, Polish, "
-        "Ukrainian, Dutch, Turkish, Czech, Swedish and Romanian ones, four to six each in Chinese, Japanese, Korean, Arabic, Hindi, "
-        "Indonesian and Vietnamese), with every boilerplate category and hard negatives. The `core_*` files are composed from pools "
+        f"for the scores below). Documents per language in `training_data/` (holdout included): {languages_text(languages)}; "
+        "with every boilerplate category and hard negatives. The `core_*` files are composed from pools "
         "of team-written sentences (`scripts/team_data/`), so their held-out documents share sentences with training "
         "ones; the `written_*` and `html_*` files are written document by document. Scores are given for both and for "
         "the hand-written ones alone. No sentence is copied from anywhere.",
@@ -220,6 +235,11 @@ def write_model_card(path: Path, manifest: dict) -> None:
     for key, title in names.items():
         if key in metrics:
             sections += ["", f"### {title}", "", _category_table(metrics[key])]
+    if "wcxb_validation" in metrics:
+        sections += ["", "The token scores above average over pages the kept paragraphs against the paragraphs aligned to "
+                     "the gold text, on the pages with at least one block; `benchmarks/RESULTS.md` scores the whole clean text "
+                     "against WCXB's `main_content` on every page, with its must-contain and must-not-contain snippets "
+                     "(`scripts/benchmark_quality.py`), so its figures differ."]
     sections += [
         "",
         "Comparisons with trafilatura, jusText, readability, boilerpipe and resiliparse on the same pages are in",
@@ -338,7 +358,8 @@ def main() -> None:
         "\n\n".join(f"== {name} ==\n{format_report(r)}" for name, r in metrics.items()) + "\n"
     )
     if shipped:
-        write_model_card(args.output.parent / "MODEL_CARD.md", json.loads((args.output / MANIFEST_FILE).read_text()))
+        languages = Counter(d.lang for d in team + holdout)
+        write_model_card(args.output.parent / "MODEL_CARD.md", json.loads((args.output / MANIFEST_FILE).read_text()), languages)
     print(f"\nwrote {args.output} in {time.time() - started:.0f} s", flush=True)
     print(json.dumps({k: v["tokens"] for k, v in metrics.items()}))
 
