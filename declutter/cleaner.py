@@ -128,7 +128,10 @@ def check_settings(keep: Iterable[str], threshold: float | None, max_bytes: int 
     now, not at each document."""
     if isinstance(keep, (str, bytes)) or not isinstance(keep, Iterable):
         raise TypeError(f"keep is a collection of labels, e.g. keep=('meta',), not {keep!r}")
-    labels = frozenset(check_label(k) for k in keep) | {ARTICLE}
+    try:
+        labels = frozenset(check_label(k) for k in keep) | {ARTICLE}
+    except ValueError as exc:
+        raise ValueError(f"keep: {exc}") from exc
     if threshold is not None:
         if isinstance(threshold, bool) or not isinstance(threshold, Real):
             raise TypeError(f"threshold must be a number between 0 and 1 or None, not {threshold!r}")

@@ -102,7 +102,7 @@ def _untrusted_model(tmp_path):
     ({"input_col": "body"}, ValueError, "input_col 'body' is not a column"),
     ({"input_col": "page.body"}, ValueError, "input_col 'page.body' is not a column"),
     ({"input_col": "html", "keep": ("bogus",)}, ValueError, "keep: unknown label 'bogus'; known labels: article, appeal"),
-    ({"input_col": "html", "keep": "meta"}, TypeError, "keep is a tuple of labels, e.g. keep=('meta',), not 'meta'"),
+    ({"input_col": "html", "keep": "meta"}, TypeError, "keep is a collection of labels, e.g. keep=('meta',), not 'meta'"),
     ({"input_col": "html", "threshold": 5}, ValueError, "threshold must be between 0 and 1, not 5"),
     ({"input_col": "html", "format": "xml"}, ValueError, "unknown format 'xml'"),
     ({"input_col": "html", "batch_size": 0}, ValueError, "batch_size must be a whole number of at least 1, not 0"),
@@ -190,3 +190,23 @@ def test_each_documents_declared_charset_is_read_from_encoding_col(spark, cleane
     assert set(out["tr"].asDict()) == {"id", "body", "charset", "clean_text", "declutter_error", "clean_text_tags"}
     undeclared = {r["id"]: r["clean_text_tags"] for r in clean_column(df, "body", tags=True).collect()}
     assert [p["text"] for p in json.loads(undeclared["pl"])] != [polish]  # the column is what read it right
+
+
+def test_columns_declutter_does_not_read_pass_through_whatever_their_type(spark, seed_text, seed_expected):
+    """Only the input column goes through pandas: a timestamp outside its nanosecond range (the
+    9999-12-31 sentinel) or an ML vector beside the text would otherwise fail the job."""
+    import datetime as dt
+
+    from pyspark.ml.linalg import Vectors, VectorUDT
+    from pyspark.sql.types import StringType, StructField, StructType, TimestampType
+
+    from declutter.spark import clean_column
+
+    valid_to, features = dt.datetime(9999, 12, 31, 23, 59, 59), Vectors.dense([1.0, 2.0])
+    schema = StructType([StructField("valid_to", TimestampType()), StructField("features", VectorUDT()), StructField("text", StringType())])
+    out = clean_column(spark.createDataFrame([(valid_to, features, seed_text)], schema), "text")
+    row = out.collect()[0]
+    assert out.columns == ["valid_to", "features", "text", "clean_text", "declutter_error"]
+    assert out.schema["valid_to"].dataType == TimestampType() and out.schema["features"].dataType == VectorUDT()
+    assert row["valid_to"] == valid_to and row["features"] == features and row["text"] == seed_text
+    assert row["clean_text"] == seed_expected and row["declutter_error"] is None
