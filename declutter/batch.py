@@ -402,8 +402,11 @@ class _Done:
         return self.value
 
 
+DEFAULT_ERRORS_NAME = "declutter-errors.jsonl"  # the report of a run whose output is stdout, in the current directory
+
+
 def default_errors_path(output: str | None) -> Path:
     if output in (None, "-"):
-        return Path("declutter-errors.jsonl")
+        return Path(DEFAULT_ERRORS_NAME)
     path = Path(os.path.abspath(output))  # "-o ." and "-o .." have no name of their own
     return path.with_name(path.name + ".errors.jsonl")

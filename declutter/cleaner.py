@@ -13,12 +13,12 @@ from __future__ import annotations
 from pathlib import Path
 from dataclasses import dataclass
 from itertools import islice
-from numbers import Integral, Real
 from typing import Iterable, Iterator, Literal, Sequence, get_args
 
 import numpy as np
 
 from declutter.categories import ARTICLE, check_label
+from declutter.checks import check_number, check_whole_number
 from declutter.decode import decode_bytes, looks_like_html
 from declutter.drop_rule import DropRule
 from declutter.model_store import load_model
@@ -133,13 +133,18 @@ def check_settings(keep: Iterable[str], threshold: float | None, max_bytes: int 
     except ValueError as exc:
         raise ValueError(f"keep: {exc}") from exc
     if threshold is not None:
-        if isinstance(threshold, bool) or not isinstance(threshold, Real):
-            raise TypeError(f"threshold must be a number between 0 and 1 or None, not {threshold!r}")
-        DropRule.uniform(threshold)  # "threshold must be between 0 and 1, not 5"
-    for name, value in (("max_bytes", max_bytes), ("max_paragraphs", max_paragraphs)):
-        if value is not None and (isinstance(value, bool) or not isinstance(value, Integral) or value < 1):
-            raise ValueError(f"{name} must be a whole number of at least 1 or None, not {value!r}")
+        check_number("threshold", threshold, 0, 1)
+    check_whole_number("max_bytes", max_bytes, 1, optional=True)
+    check_whole_number("max_paragraphs", max_paragraphs, 1, optional=True)
     return labels
+
+
+def _check_many(documents, encodings, method: str, one: str) -> None:
+    """A bare str or bytes is iterable too: its characters would be taken for documents or charsets."""
+    if isinstance(documents, (str, bytes)):
+        raise TypeError(f"{method} takes an iterable of documents; for one document use {one}, or pass [document]")
+    if isinstance(encodings, (str, bytes)):
+        raise TypeError(f"encodings holds one charset per document, e.g. [{encodings!r}] * len(documents), not {encodings!r}")
 
 
 class Cleaner:
@@ -158,6 +163,7 @@ class Cleaner:
     @classmethod
     def load(cls, path: str | Path | None = None, *, trust: bool = False, keep: Iterable[str] = (ARTICLE,), max_bytes: int | None = DEFAULT_MAX_BYTES, max_paragraphs: int | None = DEFAULT_MAX_PARAGRAPHS, threshold: float | None = None) -> "Cleaner":
         """The shipped model (``path=None``) or a model directory; see :func:`load_model`."""
+        check_settings(keep, threshold, max_bytes, max_paragraphs)  # before the model is unpickled
         model, manifest = load_model(path, trust=trust)
         return cls(model, keep=keep, max_bytes=max_bytes, max_paragraphs=max_paragraphs, manifest=manifest, threshold=threshold)
 
@@ -177,8 +183,7 @@ class Cleaner:
     def tag_many(self, documents: Sequence[str | bytes], format: Format = "auto", *, encodings: Sequence[str | None] | None = None) -> list[TaggedDocument]:
         """Tag a batch; faster than one call per document. Errors raise for the whole batch.
         ``encodings``: each document's declared charset (see :meth:`tag`), in the same order."""
-        if isinstance(documents, (str, bytes)):
-            raise TypeError("tag_many takes a sequence of documents; for one document use tag, or pass [document]")
+        _check_many(documents, encodings, "tag_many", "tag")
         if encodings is not None and len(encodings) != len(documents):
             raise ValueError(f"{len(encodings)} encodings for {len(documents)} documents")
         tagged = [self.segment(doc, format, encoding=encoding) for doc, encoding in zip(documents, encodings or [None] * len(documents))]
@@ -194,8 +199,7 @@ class Cleaner:
         ``errors`` raises here, at the call, not once per document."""
         if errors not in ("raise", "return"):
             raise ValueError("errors must be 'raise' or 'return'")
-        if isinstance(documents, (str, bytes)):  # it would be cleaned character by character
-            raise TypeError("stream takes an iterable of documents; for one document use clean or tag, or pass [document]")
+        _check_many(documents, encodings, "stream", "clean or tag")
         pairs = ((doc, None) for doc in documents) if encodings is None else zip(documents, encodings, strict=True)
         return self._stream(pairs, check_format(format), errors, batch_size)
 

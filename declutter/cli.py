@@ -139,7 +139,7 @@ def clean(inputs, output, input_format, output_format, keep, tags, id_field, tex
     Exit status: 0 when every record was written, 1 when any failed (each is in the error
     report with its reason), 2 for a usage error.
     """
-    from declutter.batch import BatchOptions, WorkersDied, default_errors_path, run_batch
+    from declutter.batch import DEFAULT_ERRORS_NAME, BatchOptions, WorkersDied, default_errors_path, run_batch
     from declutter.readers import read_inputs
 
     if output is not None and output_format == "json":
@@ -167,13 +167,19 @@ def clean(inputs, output, input_format, output_format, keep, tags, id_field, tex
     if site_repeats and "-" in inputs:
         raise click.UsageError("--site-repeats reads the input twice and cannot be used with stdin")
     total = _count_documents(inputs)
-    # the default report of a stdout run, ./declutter-errors.jsonl, may lie in an input directory
-    # (cd corpus; declutter clean .): the next run must not read it back as a corpus file
-    own_files = frozenset({os.path.realpath(errors or default_errors_path(output))})
+    # a stdout run's report, ./declutter-errors.jsonl, may lie in an input directory (cd corpus;
+    # declutter clean .): no run reads it, or this run's own report, back as a corpus file
+    report = os.path.realpath(errors or default_errors_path(output))
+    if errors is None and any(raw != "-" and os.path.realpath(raw) == report for raw in inputs):
+        raise click.UsageError(f"{default_errors_path(output)} is where this run writes its error report, not an input; "
+                               "leave it out (a shell glob names it too) or pass --errors elsewhere")
+
+    def own_file(path: Path) -> bool:
+        return path.name == DEFAULT_ERRORS_NAME or os.path.realpath(path) == report
     try:
         summary = run_batch(
-            read_inputs(inputs, fields, stdin_kind, max_bytes=max_bytes, own_files=own_files), options, total=total,
-            repetition_items=read_inputs(inputs, fields, stdin_kind, max_bytes=max_bytes, own_files=own_files) if site_repeats else None,
+            read_inputs(inputs, fields, stdin_kind, max_bytes=max_bytes, own_file=own_file), options, total=total,
+            repetition_items=read_inputs(inputs, fields, stdin_kind, max_bytes=max_bytes, own_file=own_file) if site_repeats else None,
         )
     except BrokenPipeError:  # stdout closed early (declutter clean … | head): click exits quietly
         raise
@@ -472,7 +478,7 @@ def stats(data):
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="The HTML report to write.")
 @format_option
 @click.option("--keep", multiple=True, type=BOILERPLATE_CHOICE, help="Also keep paragraphs of this category (repeatable).")
@@ -482,7 +488,8 @@ def stats(data):
 def review(files, output, input_format, keep, id_field, text_field, html_field, url_field, threshold, model_path, trust_model):
     """Write one HTML page showing every paragraph coloured by category, removed ones struck through.
 
-    Each record of a JSONL or WARC file is a document of its own, as `clean` reads them.
+    Each record of a JSONL or WARC file, and each file of a directory, is a document of its own,
+    as `clean` reads them.
 
     \b
     Examples:

@@ -66,6 +66,7 @@ _NON_ASCII_RUN = re.compile(rb"[\x80-\xff]+")
 _CUT_AFTER = re.compile(rb"[\x00-\x2f\x3a-\x3f][^\x00-\x2f\x3a-\x3f]*\Z")
 _DETECTION_SAMPLE = 65536  # bytes around non-ASCII runs given to the detector
 _BINARY_SHARE = 0.05  # more control bytes than this in any 64 KB means binary data
+_UTF16_MIN_NULS = 8  # UTF-16 without a mark is told by at least this many NULs in one byte position
 _ISO_2022_JP = (b"\x1b$B", b"\x1b$@", b"\x1b(J")  # escapes into JIS X 0208 / 0201: 7-bit Japanese
 
 
@@ -140,14 +141,15 @@ def _utf16_without_bom(data: bytes) -> str | None:
     sample = data[:65536]
     half = len(sample) // 2
     even, odd = sample[0::2].count(0), sample[1::2].count(0)
-    if odd >= half // 10 and even <= half // 100:
+    enough = max(_UTF16_MIN_NULS, half // 10)  # a few NULs of a short ASCII record are no pattern
+    if odd >= enough and even <= half // 100:
         codec = "utf-16-le"
-    elif even >= half // 10 and odd <= half // 100:
+    elif even >= enough and odd <= half // 100:
         codec = "utf-16-be"
     else:
         return None
     try:
-        text = data.decode(codec)
+        text = data[: len(data) - len(data) % 2].decode(codec)  # a file cut short ends in half a character
     except UnicodeDecodeError:
         return None
     head = text[:32768]

@@ -7,11 +7,11 @@ on) and stored in its manifest; the cleaner and the build both decide through :m
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from numbers import Integral, Real
 from typing import Sequence
 
 import numpy as np
 
+from declutter.checks import check_number, check_whole_number
 from declutter.scripts import word_count
 
 
@@ -38,13 +38,9 @@ class DropRule:
     def __post_init__(self) -> None:
         """A rule read from a damaged manifest fails here, where the model is loaded, not at the first document."""
         for name in ("threshold", "short_threshold", "named_threshold"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, Real) or not value >= 0.0:  # above 1: never
-                raise ValueError(f"{name} must be a number of at least 0, not {value!r}")
-        if isinstance(self.short_words, bool) or not isinstance(self.short_words, Integral) or self.short_words < 0:
-            raise ValueError(f"short_words must be a whole number of at least 0, not {self.short_words!r}")
-        if self.keep_chars is not None and (isinstance(self.keep_chars, bool) or not isinstance(self.keep_chars, Integral) or self.keep_chars < 1):
-            raise ValueError(f"keep_chars must be a whole number of at least 1 or None, not {self.keep_chars!r}")
+            check_number(name, getattr(self, name), 0)  # above 1: never
+        check_whole_number("short_words", self.short_words, 0)
+        check_whole_number("keep_chars", self.keep_chars, 1, optional=True)
 
     def drops(self, boilerplate: np.ndarray, named: np.ndarray, texts: Sequence[str]) -> np.ndarray:
         """Which paragraphs to drop, given per paragraph P(boilerplate), P(named kinds) and its text."""
@@ -71,8 +67,7 @@ class DropRule:
     def uniform(cls, threshold: float) -> "DropRule":
         """Drop a paragraph, of any length, when P(boilerplate) reaches ``threshold``: the single knob
         a user turns for more precision (lower) or more recall (higher) than the calibrated rule."""
-        if not 0.0 <= threshold <= 1.0:  # worded for the user's --threshold
-            raise ValueError(f"threshold must be between 0 and 1, not {threshold}")
+        check_number("threshold", threshold, 0, 1)
         return cls(threshold, threshold, 0, threshold)  # named mass never exceeds boilerplate mass
 
     def to_dict(self) -> dict:

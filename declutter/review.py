@@ -7,11 +7,13 @@ from typing import Sequence
 
 from declutter.categories import CATEGORIES, LABELS
 
-# One colour per category, readable on white (a category added later is shown on white).
+# One colour per category, readable on white (a category added later is shown in _OTHER_COLOUR).
 _COLOURS = dict(zip(LABELS, (
     "#e8f5e9", "#ffcdd2", "#f8bbd0", "#e1bee7", "#d1c4e9", "#c5cae9", "#bbdefb", "#b2ebf2",
     "#b2dfdb", "#fff9c4", "#ffe0b2", "#ffccbc", "#d7ccc8", "#eeeeee",
 )))
+
+_OTHER_COLOUR = "#e0e0e0"
 
 _STYLE = """
 body { font: 15px/1.45 system-ui, sans-serif; margin: 2em auto; max-width: 60em; color: #222; }
@@ -24,6 +26,11 @@ h1 { font-size: 1.4em; } h2 { font-size: 1.1em; margin-top: 2em; border-bottom: 
 """
 
 
+def _reason(paragraph) -> str:
+    """Why a rule, not the model alone, decided, for the tooltip ("; kept: 2,112 characters, …")."""
+    return f"; {html.escape(paragraph.reason, quote=True)}" if paragraph.reason else ""
+
+
 def render_review(documents: Sequence[tuple[str, Sequence]], decided_by: str = "") -> str:
     """``documents`` are (title, tagged paragraphs) pairs, ``decided_by`` says which model and rule
     made the decisions; returns the whole HTML page."""
@@ -33,7 +40,7 @@ def render_review(documents: Sequence[tuple[str, Sequence]], decided_by: str = "
         f"<p class='summary model'>{html.escape(decided_by)}</p>" if decided_by else "",
         "<p class='legend'>",
         "".join(
-            f"<span style='background:{_COLOURS.get(label, '#fff')}' title='{html.escape(description)}'>{label}</span>"
+            f"<span style='background:{_COLOURS.get(label, _OTHER_COLOUR)}' title='{html.escape(description)}'>{label}</span>"
             for label, description in CATEGORIES.items()
         ),
         "</p>",
@@ -48,8 +55,8 @@ def render_review(documents: Sequence[tuple[str, Sequence]], decided_by: str = "
             state = "kept" if p.kept else "dropped"
             parts.append(
                 f"<div class='para {state}' data-label='{p.label}' data-probability='{p.probability:.3f}' "
-                f"style='background:{_COLOURS.get(p.label, '#fff')}'>"
-                f"<span class='tag' title='P(boilerplate) {p.boilerplate:.2f}: what the drop rule weighs'>{p.label} {p.probability:.2f}</span>"
+                f"style='background:{_COLOURS.get(p.label, _OTHER_COLOUR)}'>"
+                f"<span class='tag' title='P(boilerplate) {p.boilerplate:.2f}: what the drop rule weighs{_reason(p)}'>{p.label} {p.probability:.2f}</span>"
                 f"<span class='text'>{html.escape(p.text)}</span></div>"
             )
         parts.append("</section>")

@@ -37,7 +37,11 @@ class DeclutterTransformer(TransformerMixin, BaseEstimator):
     Nothing is learned from ``X``: ``fit`` loads the model (the shipped one unless ``model``
     names a directory, which then needs ``trust_model=True``). ``encoding``: the charset of a
     corpus of bytes known to be in one (an archive in windows-1251), used as
-    ``Cleaner.clean(encoding=)`` uses it."""
+    ``Cleaner.clean(encoding=)`` uses it.
+
+    In a ``ColumnTransformer``, select the column as a list (``["body"]``): that passes a
+    one-column DataFrame, and the clean texts come back as one column. A bare name (``"body"``)
+    passes a Series, which gives a list, as a ``Pipeline`` step before a vectoriser wants."""
 
     def __init__(self, model: str | None = None, trust_model: bool = False, keep: tuple[str, ...] = (ARTICLE,), format: str = "auto", on_error: str = "raise", threshold: float | None = None, encoding: str | None = None) -> None:
         self.model = model

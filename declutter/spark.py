@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import json
 import os
-from numbers import Integral
 from typing import TYPE_CHECKING, Callable, Iterable
 
+from declutter.checks import check_whole_number
 from declutter.cleaner import DEFAULT_MAX_PARAGRAPHS, check_format, check_settings
 
 if TYPE_CHECKING:
@@ -61,8 +61,7 @@ def clean_column(df: DataFrame, input_col: str = "text", output_col: str = "clea
 
     keep_labels = tuple(sorted(check_settings(keep, threshold, max_bytes, max_paragraphs)))  # as Cleaner checks them
     check_format(format)
-    if isinstance(batch_size, bool) or not isinstance(batch_size, Integral) or batch_size < 1:
-        raise ValueError(f"batch_size must be a whole number of at least 1, not {batch_size!r}")
+    check_whole_number("batch_size", batch_size, 1)
     load_model(model, trust=trust_model, check_only=True)
     same = _name_matcher(df)
     text, source = _input_column(df, input_col, same)

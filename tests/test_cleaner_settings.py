@@ -14,7 +14,7 @@ STORY = "The council voted on Tuesday to extend the harbour wall by forty metres
     ({"max_bytes": -1}, ValueError, "max_bytes must be a whole number of at least 1 or None, not -1"),
     ({"max_bytes": "1000"}, ValueError, "max_bytes must be a whole number"),
     ({"max_paragraphs": 0}, ValueError, "max_paragraphs must be a whole number of at least 1 or None, not 0"),
-    ({"threshold": True}, TypeError, "threshold must be a number between 0 and 1 or None, not True"),
+    ({"threshold": True}, TypeError, "threshold must be a number, not True"),
 ])
 def test_settings_every_document_would_fail_on_are_refused_at_once(cleaner, settings, error, message):
     with pytest.raises(error, match=message):
@@ -25,6 +25,10 @@ def test_one_document_where_many_are_expected_is_refused(cleaner):
     """`stream("text")` cleaned the string character by character: one result per letter."""
     for call in (lambda: cleaner.stream(STORY), lambda: cleaner.stream(STORY.encode()), lambda: cleaner.tag_many(STORY)):
         with pytest.raises(TypeError, match=r"pass \[document\]"):
+            call()
+    documents = [STORY.encode("koi8-r")] * 6  # "koi8-r" letter by letter: six unknown charsets, read without a word
+    for call in (lambda: cleaner.stream(documents, encodings="koi8-r"), lambda: cleaner.tag_many(documents, encodings="koi8-r")):
+        with pytest.raises(TypeError, match="encodings holds one charset per document"):
             call()
 
 

@@ -250,3 +250,13 @@ def test_16_bit_binary_data_is_not_read_as_utf16():
     samples = bytes(n % 200 for n in range(4000))  # 16-bit little-endian samples below 200
     with pytest.raises(DecodeError, match="binary data"):
         decode_bytes(b"".join(bytes((b, 0)) for b in samples))
+
+
+def test_a_short_ascii_record_with_a_nul_is_no_utf16_and_cut_utf16_is_read():
+    """One NUL at an odd offset of a 12-byte record made it UTF-16 mojibake; UTF-16 cut short
+    (an odd number of bytes) was "binary data"."""
+    from declutter.decode import decode_bytes
+
+    assert decode_bytes(b"Hello world\x00") == "Hello world"
+    story = STORIES["english"]
+    assert decode_bytes(story.encode("utf-16-le")[:-1]) == story[:-1]

@@ -116,3 +116,8 @@ def test_a_stdout_run_inside_its_input_directory_does_not_read_back_its_error_re
         report = [json.loads(line) for line in (tmp_path / "declutter-errors.jsonl").read_text().splitlines()]
         assert [Path(r["source"]).name for r in report] == ["broken.txt"]
         assert "read 2, cleaned 1, empty after cleaning 0, failed 1" in done.stderr
+    from_above = subprocess.run([sys.executable, "-m", "declutter", "clean", tmp_path.name], cwd=tmp_path.parent, capture_output=True, text=True)
+    assert "read 2, cleaned 1, empty after cleaning 0, failed 1" in from_above.stderr  # another run's report is no input either
+    (tmp_path.parent / "declutter-errors.jsonl").unlink(missing_ok=True)
+    named = subprocess.run([sys.executable, "-m", "declutter", "clean", "story.txt", "declutter-errors.jsonl"], cwd=tmp_path, capture_output=True, text=True)
+    assert named.returncode == 2 and "declutter-errors.jsonl is where this run writes its error report" in named.stderr

@@ -710,11 +710,14 @@ def test_jsonl_lines_with_nan_or_infinity_fail_alone(tmp_path):
     text = "The council voted on Tuesday to extend the harbour wall by forty metres."
     path.write_text(
         f'{{"id": "nan", "text": "{text}", "score": NaN}}\n{{"id": "inf", "text": "{text}", "score": -Infinity}}\n'
-        f'{{"id": "ok", "text": "{text}", "score": 0.5}}\n', encoding="utf-8",
+        f'{{"id": "big", "text": "{text}", "score": 1e999}}\n{{"id": "ok", "text": "{text}", "score": 0.5}}\n', encoding="utf-8",
     )
     records, failures = read(path)
     assert [r.id for r in records] == ["ok"]
-    assert [f.reason for f in failures] == ["malformed JSON on line 1: NaN is not JSON", "malformed JSON on line 2: -Infinity is not JSON"]
+    assert [f.reason for f in failures] == [
+        "malformed JSON on line 1: NaN is not JSON", "malformed JSON on line 2: -Infinity is not JSON",
+        "malformed JSON on line 3: 1e999 is too large a number to write back as JSON",  # read as inf, written as Infinity
+    ]
     out = tmp_path / "out.jsonl"
     done = subprocess.run([sys.executable, "-m", "declutter", "clean", str(path), "-o", str(out), "-q"], capture_output=True)
     assert done.returncode == 1, done.stderr.decode()

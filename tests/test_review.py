@@ -107,3 +107,21 @@ def test_review_shows_each_record_of_a_jsonl_file_as_a_document(tmp_path, seed_t
     titles = re.findall(r"<h2>(.*?)</h2>", report.read_text())
     assert titles == ["first-story", "second-story"]
     assert '"text"' not in html.unescape(report.read_text())
+
+
+def test_review_reads_a_directory_and_shows_a_rules_reason(tmp_path, seed_text):
+    """`review DIR` was refused (exit 2) though tag and clean read directories; a paragraph a
+    rule decided showed no reason."""
+    from declutter.paragraph import Paragraph
+    from declutter.review import render_review
+
+    corpus, report = tmp_path / "corpus", tmp_path / "report.html"
+    (corpus / "sub").mkdir(parents=True)
+    (corpus / "a.txt").write_text(seed_text)
+    (corpus / "sub" / "b.txt").write_text(seed_text)
+    done = subprocess.run([sys.executable, "-m", "declutter", "review", str(corpus), "-o", str(report)], capture_output=True, text=True)
+    assert done.returncode == 0 and "2 of 2 documents" in done.stderr, done.stderr
+    assert re.findall(r"<h2>(.*?)</h2>", report.read_text()) == [str(corpus / "a.txt"), str(corpus / "sub" / "b.txt")]
+    kept = Paragraph(text="A long appeal run together.", index=0, label="appeal", probability=0.9, kept=True, boilerplate=0.95,
+                     reason="kept: 2,112 characters, text run together (never dropped from 2,000)")
+    assert "; kept: 2,112 characters, text run together" in render_review([("doc", [kept])])

@@ -8,10 +8,9 @@ One module per input format (``files``: documents and directories, ``jsonl``, ``
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from declutter.readers.files import (
     JSONL_SUFFIXES, TEXT_SUFFIXES, UNKNOWN_TYPE, WARC_SUFFIXES, entries_under, format_of_name, kind_of, open_binary,
@@ -28,11 +27,12 @@ __all__ = [
 
 def read_inputs(
     paths: list[str], fields: JsonlFields = JsonlFields(), stdin_kind: str = "document", max_bytes: int | None = None,
-    own_files: frozenset[str] = frozenset(),
+    own_file: Callable[[Path], bool] | None = None,
 ) -> Iterator[Item]:
     """Records of every path, in order; ``-`` is stdin; directories are walked recursively. A
     document or WARC payload over ``max_bytes`` fails after reading one byte more, not all of it.
-    Files of ``own_files`` (real paths: the run's own error report) met in a directory are not read."""
+    A file met in a directory for which ``own_file`` is true (an error report of declutter's) is
+    not read."""
     for raw in paths:
         if raw == "-":
             if stdin_kind == "jsonl":
@@ -47,7 +47,7 @@ def read_inputs(
             for entry in entries_under(path):
                 if isinstance(entry, Failure):
                     yield entry
-                elif own_files and os.path.realpath(entry) in own_files:
+                elif own_file is not None and own_file(entry):
                     continue
                 elif special_file(entry):  # a FIFO would block the run forever
                     yield Failure(key=str(entry), id=str(entry), source=str(entry), reason="not read: not a regular file (a FIFO, socket or device)")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import math
 import re
 import zlib
 from dataclasses import dataclass
@@ -40,8 +41,8 @@ def read_jsonl(handle, source: str, fields: JsonlFields, max_bytes: int | None =
             if not line.removeprefix(codecs.BOM_UTF8).strip():  # a blank line, or an empty file saved with a BOM
                 continue
             try:
-                # strict: json.loads(bytes) lets UTF-8-encoded surrogates through, and NaN in
-                obj = json.loads(line.decode("utf-8-sig"), parse_constant=_not_json)
+                # decoded strictly first: json.loads(bytes) lets UTF-8-encoded surrogates through
+                obj = json.loads(line.decode("utf-8-sig"), parse_constant=_not_json, parse_float=_finite)
                 if not isinstance(obj, dict):
                     raise ValueError("a line must hold a JSON object")
             except UnicodeDecodeError as exc:
@@ -76,6 +77,14 @@ def _not_json(constant: str):
     """Python's json reads NaN and Infinity, which are no JSON (RFC 8259): the record's fields are
     written back out, and a strict reader (Spark, jq) of that output would fail on them."""
     raise ValueError(f"{constant} is not JSON")
+
+
+def _finite(text: str) -> float:
+    """A JSON number as a float; one too large for a float (1e999) would be written back as Infinity."""
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text} is too large a number to write back as JSON")
+    return value
 
 
 def _id_text(value, key: str) -> str:
