@@ -20,7 +20,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from declutter.readers import Failure, Item, Record
+from declutter.readers import ERROR_REPORT_NAME, Failure, Item, Record
 from declutter.repetition import SiteRepetition
 from declutter.writers import ErrorReport, LineWriter, TreeWriter, safe_name, safe_relative_path
 
@@ -402,11 +402,8 @@ class _Done:
         return self.value
 
 
-DEFAULT_ERRORS_NAME = "declutter-errors.jsonl"  # the report of a run whose output is stdout, in the current directory
-
-
 def default_errors_path(output: str | None) -> Path:
-    if output in (None, "-"):
-        return Path(DEFAULT_ERRORS_NAME)
+    if output in (None, "-"):  # in the current directory
+        return Path(ERROR_REPORT_NAME)
     path = Path(os.path.abspath(output))  # "-o ." and "-o .." have no name of their own
     return path.with_name(path.name + ".errors.jsonl")

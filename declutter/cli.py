@@ -22,9 +22,15 @@ def model_options(function):
     return click.option("--model", "model_path", type=click.Path(exists=True, path_type=Path), help="Model directory (default: the shipped model).")(function)
 
 
+def _no_nan(context, parameter, value: float | None) -> float | None:
+    if value is not None and value != value:  # FloatRange lets NaN through
+        raise click.BadParameter("nan is not a number between 0 and 1")
+    return value
+
+
 def threshold_option(function):
     return click.option(
-        "--threshold", type=click.FloatRange(0, 1), default=None,
+        "--threshold", type=click.FloatRange(0, 1), default=None, callback=_no_nan,
         help="Drop a paragraph when its probability of being boilerplate reaches this, whatever its length; "
         "lower keeps purer article text, higher loses less of the story. Default: the model's calibrated rules.",
     )(function)
@@ -139,8 +145,8 @@ def clean(inputs, output, input_format, output_format, keep, tags, id_field, tex
     Exit status: 0 when every record was written, 1 when any failed (each is in the error
     report with its reason), 2 for a usage error.
     """
-    from declutter.batch import DEFAULT_ERRORS_NAME, BatchOptions, WorkersDied, default_errors_path, run_batch
-    from declutter.readers import read_inputs
+    from declutter.batch import BatchOptions, WorkersDied, default_errors_path, run_batch
+    from declutter.readers import ERROR_REPORT_NAME, read_inputs
 
     if output is not None and output_format == "json":
         raise click.UsageError("--output-format is for stdout; with --output, FILE.jsonl holds JSON (add --tags for every paragraph's label)")
@@ -167,19 +173,16 @@ def clean(inputs, output, input_format, output_format, keep, tags, id_field, tex
     if site_repeats and "-" in inputs:
         raise click.UsageError("--site-repeats reads the input twice and cannot be used with stdin")
     total = _count_documents(inputs)
-    # a stdout run's report, ./declutter-errors.jsonl, may lie in an input directory (cd corpus;
-    # declutter clean .): no run reads it, or this run's own report, back as a corpus file
+    # an error report is no input: a stdout run's, ./declutter-errors.jsonl, may lie in an input
+    # directory (cd corpus; declutter clean .), which read_inputs skips, or be named by a glob
     report = os.path.realpath(errors or default_errors_path(output))
-    if errors is None and any(raw != "-" and os.path.realpath(raw) == report for raw in inputs):
-        raise click.UsageError(f"{default_errors_path(output)} is where this run writes its error report, not an input; "
-                               "leave it out (a shell glob names it too) or pass --errors elsewhere")
-
-    def own_file(path: Path) -> bool:
-        return path.name == DEFAULT_ERRORS_NAME or os.path.realpath(path) == report
+    for raw in inputs:
+        if raw != "-" and (Path(raw).name == ERROR_REPORT_NAME or os.path.realpath(raw) == report):
+            raise click.UsageError(f"{raw} is an error report of declutter's, not an input; leave it out (a shell glob names it too)")
     try:
         summary = run_batch(
-            read_inputs(inputs, fields, stdin_kind, max_bytes=max_bytes, own_file=own_file), options, total=total,
-            repetition_items=read_inputs(inputs, fields, stdin_kind, max_bytes=max_bytes, own_file=own_file) if site_repeats else None,
+            read_inputs(inputs, fields, stdin_kind, max_bytes=max_bytes), options, total=total,
+            repetition_items=read_inputs(inputs, fields, stdin_kind, max_bytes=max_bytes) if site_repeats else None,
         )
     except BrokenPipeError:  # stdout closed early (declutter clean … | head): click exits quietly
         raise
@@ -501,6 +504,8 @@ def review(files, output, input_format, keep, id_field, text_field, html_field, 
 
     from declutter.readers import Failure
 
+    if clash := _input_holding(str(output), list(files)):  # the next review would show this one
+        raise click.UsageError(f"--output {output}: {clash}; write the report elsewhere")
     cleaner = _cleaner(model_path, trust_model, keep, threshold)
     documents, failed = [], 0
     for outcome in _tagged_records(list(files), _jsonl_fields(id_field, text_field, html_field, url_field), cleaner, input_format):

@@ -66,7 +66,7 @@ _NON_ASCII_RUN = re.compile(rb"[\x80-\xff]+")
 _CUT_AFTER = re.compile(rb"[\x00-\x2f\x3a-\x3f][^\x00-\x2f\x3a-\x3f]*\Z")
 _DETECTION_SAMPLE = 65536  # bytes around non-ASCII runs given to the detector
 _BINARY_SHARE = 0.05  # more control bytes than this in any 64 KB means binary data
-_UTF16_MIN_NULS = 8  # UTF-16 without a mark is told by at least this many NULs in one byte position
+_UTF16_MIN_NULS = 2  # UTF-16 without a mark needs NULs in one byte position: one is a stray NUL ("Hello world\x00")
 _ISO_2022_JP = (b"\x1b$B", b"\x1b$@", b"\x1b(J")  # escapes into JIS X 0208 / 0201: 7-bit Japanese
 
 

@@ -87,9 +87,10 @@ def clean_column(df: DataFrame, input_col: str = "text", output_col: str = "clea
         columns = _clean_values(_cleaner(*settings), values.tolist(), format, batch_size, declared)
         return pd.DataFrame(dict(zip(fields, columns)))
 
-    # withColumns puts an output where a column of its name is, else at the end.
+    # withColumns puts an output where a column of its name is, else at the end. Nondeterministic:
+    # else a filter on an output (declutter_error IS NULL) is pushed below it and cleans every row twice.
     outputs = {name: F.col(_RESULT).getField(field) for name, field in zip(names, fields)}
-    return df.withColumn(_RESULT, clean(*inputs)).withColumns(outputs).drop(_RESULT)
+    return df.withColumn(_RESULT, clean.asNondeterministic()(*inputs)).withColumns(outputs).drop(_RESULT)
 
 
 def _clean_values(cleaner, values: list, format: str, batch_size: int, encodings: list | None = None) -> tuple[list, list, list]:

@@ -109,3 +109,12 @@ def test_a_paragraph_kept_for_its_length_says_so_and_keeps_the_models_label(clea
     assert second.reason == f"kept: {len(second.text):,} characters, text run together (never dropped from 2,000)"
     assert first.kept and first.label == "article" and first.reason is None
     assert cleaner.tag(story + "\n" + appeal[:1500], "text")[1].kept is False  # shorter, it is dropped
+
+
+@pytest.mark.parametrize("command", ["clean", "tag"])
+def test_a_threshold_of_nan_is_a_usage_error(tmp_path, seed_text, command):
+    """click's range check let NaN through, and the run ended in a traceback."""
+    page = tmp_path / "a.txt"
+    page.write_text(seed_text)
+    done = CliRunner().invoke(main, [command, str(page), "--threshold", "nan"])
+    assert done.exit_code == 2 and "nan is not a number between 0 and 1" in done.output

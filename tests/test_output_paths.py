@@ -119,5 +119,10 @@ def test_a_stdout_run_inside_its_input_directory_does_not_read_back_its_error_re
     from_above = subprocess.run([sys.executable, "-m", "declutter", "clean", tmp_path.name], cwd=tmp_path.parent, capture_output=True, text=True)
     assert "read 2, cleaned 1, empty after cleaning 0, failed 1" in from_above.stderr  # another run's report is no input either
     (tmp_path.parent / "declutter-errors.jsonl").unlink(missing_ok=True)
-    named = subprocess.run([sys.executable, "-m", "declutter", "clean", "story.txt", "declutter-errors.jsonl"], cwd=tmp_path, capture_output=True, text=True)
-    assert named.returncode == 2 and "declutter-errors.jsonl is where this run writes its error report" in named.stderr
+    for extra in ([], ["--errors", str(tmp_path.parent / "elsewhere.jsonl")]):  # a glob names it: refused, whatever the report
+        named = subprocess.run([sys.executable, "-m", "declutter", "clean", "story.txt", "declutter-errors.jsonl", *extra],
+                               cwd=tmp_path, capture_output=True, text=True)
+        assert named.returncode == 2 and "declutter-errors.jsonl is an error report of declutter's, not an input" in named.stderr
+    for command in (["tag", "."], ["review", ".", "-o", str(tmp_path.parent / "review.html")]):  # nor do tag and review read it
+        shown = subprocess.run([sys.executable, "-m", "declutter", *command], cwd=tmp_path, capture_output=True, text=True)
+        assert "declutter-errors" not in shown.stdout + shown.stderr and "broken.txt" in shown.stderr

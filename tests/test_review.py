@@ -125,3 +125,10 @@ def test_review_reads_a_directory_and_shows_a_rules_reason(tmp_path, seed_text):
     kept = Paragraph(text="A long appeal run together.", index=0, label="appeal", probability=0.9, kept=True, boilerplate=0.95,
                      reason="kept: 2,112 characters, text run together (never dropped from 2,000)")
     assert "; kept: 2,112 characters, text run together" in render_review([("doc", [kept])])
+
+
+def test_a_review_written_inside_its_input_directory_is_refused(tmp_path, seed_text):
+    """The next `review DIR` would show the report itself as a document."""
+    (tmp_path / "a.txt").write_text(seed_text)
+    done = subprocess.run([sys.executable, "-m", "declutter", "review", str(tmp_path), "-o", str(tmp_path / "report.html")], capture_output=True, text=True)
+    assert done.returncode == 2 and "is inside the input directory" in done.stderr and not (tmp_path / "report.html").exists()

@@ -210,3 +210,17 @@ def test_columns_declutter_does_not_read_pass_through_whatever_their_type(spark,
     assert out.schema["valid_to"].dataType == TimestampType() and out.schema["features"].dataType == VectorUDT()
     assert row["valid_to"] == valid_to and row["features"] == features and row["text"] == seed_text
     assert row["clean_text"] == seed_expected and row["declutter_error"] is None
+
+
+def test_a_filter_on_an_output_column_cleans_each_row_once(spark, seed_text, seed_expected):
+    """Spark took the cleaning for deterministic and pushed `declutter_error IS NULL` below it:
+    the plan held two Python evaluations, so every row was cleaned twice."""
+    from pyspark.sql import functions as F
+
+    from declutter.spark import clean_column
+
+    out = clean_column(spark.createDataFrame([("a", seed_text), ("b", None)], "id string, text string"), "text")
+    kept = out.filter(F.col("declutter_error").isNull() & F.col("clean_text").isNotNull())
+    plan = kept._jdf.queryExecution().executedPlan().toString()
+    assert plan.count("ArrowEvalPython") == 1, plan
+    assert [(r["id"], r["clean_text"]) for r in kept.collect()] == [("a", seed_expected)]

@@ -10,29 +10,28 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator
 
 from declutter.readers.files import (
-    JSONL_SUFFIXES, TEXT_SUFFIXES, UNKNOWN_TYPE, WARC_SUFFIXES, entries_under, format_of_name, kind_of, open_binary,
+    ERROR_REPORT_NAME, JSONL_SUFFIXES, TEXT_SUFFIXES, UNKNOWN_TYPE, WARC_SUFFIXES, entries_under, format_of_name, kind_of, open_binary,
     read_file, special_file,
 )
 from declutter.readers.jsonl import JsonlFields, read_jsonl
 from declutter.readers.record import Failure, Item, Record, read_at_most, too_large
 
 __all__ = [
-    "Failure", "Item", "JsonlFields", "Record", "entries_under", "format_of_name", "kind_of", "open_binary", "read_inputs",
+    "ERROR_REPORT_NAME", "Failure", "Item", "JsonlFields", "Record", "entries_under", "format_of_name", "kind_of", "open_binary", "read_inputs",
     "JSONL_SUFFIXES", "TEXT_SUFFIXES", "WARC_SUFFIXES",
 ]
 
 
 def read_inputs(
     paths: list[str], fields: JsonlFields = JsonlFields(), stdin_kind: str = "document", max_bytes: int | None = None,
-    own_file: Callable[[Path], bool] | None = None,
 ) -> Iterator[Item]:
     """Records of every path, in order; ``-`` is stdin; directories are walked recursively. A
     document or WARC payload over ``max_bytes`` fails after reading one byte more, not all of it.
-    A file met in a directory for which ``own_file`` is true (an error report of declutter's) is
-    not read."""
+    A ``declutter-errors.jsonl`` in a directory (``cd corpus; declutter clean .`` writes one
+    there) is declutter's error report, not read as input."""
     for raw in paths:
         if raw == "-":
             if stdin_kind == "jsonl":
@@ -47,7 +46,7 @@ def read_inputs(
             for entry in entries_under(path):
                 if isinstance(entry, Failure):
                     yield entry
-                elif own_file is not None and own_file(entry):
+                elif entry.name == ERROR_REPORT_NAME:
                     continue
                 elif special_file(entry):  # a FIFO would block the run forever
                     yield Failure(key=str(entry), id=str(entry), source=str(entry), reason="not read: not a regular file (a FIFO, socket or device)")

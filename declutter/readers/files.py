@@ -17,6 +17,7 @@ from declutter.readers.warc import read_warc
 TEXT_SUFFIXES = (".txt", ".html", ".htm", ".txt.gz", ".html.gz", ".htm.gz")
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
 WARC_SUFFIXES = (".warc", ".warc.gz")
+ERROR_REPORT_NAME = "declutter-errors.jsonl"  # a stdout run's error report: in a directory, never read as input
 UNKNOWN_TYPE = ("not read: unknown file type inside a directory (read: .txt, .html, .htm, .jsonl, .ndjson, .warc, each "
                 "optionally .gz); name the file itself to clean it as one document")
 
