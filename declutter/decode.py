@@ -66,6 +66,7 @@ _NON_ASCII_RUN = re.compile(rb"[\x80-\xff]+")
 _CUT_AFTER = re.compile(rb"[\x00-\x2f\x3a-\x3f][^\x00-\x2f\x3a-\x3f]*\Z")
 _DETECTION_SAMPLE = 65536  # bytes around non-ASCII runs given to the detector
 _BINARY_SHARE = 0.05  # more control bytes than this in any 64 KB means binary data
+_UTF16_SHORT = 256  # bytes: below, NULs are too few to tell UTF-16 by their pattern alone
 _UTF16_MIN_NULS = 2  # UTF-16 without a mark needs NULs in one byte position: one is a stray NUL ("Hello world\x00")
 _ISO_2022_JP = (b"\x1b$B", b"\x1b$@", b"\x1b(J")  # escapes into JIS X 0208 / 0201: 7-bit Japanese
 
@@ -154,7 +155,13 @@ def _utf16_without_bom(data: bytes) -> str | None:
         return None
     head = text[:32768]
     control = sum(1 for c in head if c < " " and c not in "\t\n\r\f")
-    return text if control <= max(2, len(head) * _BINARY_SHARE) else None
+    if control > max(2, len(head) * _BINARY_SHARE):
+        return None
+    if len(sample) < _UTF16_SHORT:  # a few NULs in a short ASCII record: its byte pairs read as CJK
+        ascii_pairs = sum(1 for c in head if 0x20 <= ord(c) >> 8 <= 0x7E and 0x20 <= ord(c) & 0xFF <= 0x7E)
+        if ascii_pairs * 10 > len(head):
+            return None
+    return text
 
 
 def _damaged_utf8(data: bytes) -> tuple[str, float]:

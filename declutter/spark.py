@@ -4,7 +4,10 @@
     df = spark.read.json("crawl.jsonl")
     clean_column(df, "html", format="html").write.parquet("clean")
 
-Install with ``pip install -e '.[spark]'`` in a checkout (the PyPI name declutter is another
+Filter the input before :func:`clean_column`: the cleaning is marked nondeterministic (else a
+filter on its output would be pushed below it and clean every row twice), so Spark moves no
+filter from after it to before it (nor prunes partitions by it). Install with
+``pip install -e '.[spark]'`` in a checkout (the PyPI name declutter is another
 project). Failed records get a null clean text and the
 reason in ``declutter_error``; a null input gives a null output and no error. Argument mistakes
 raise when :func:`clean_column` is called, on the driver, not in the executors.

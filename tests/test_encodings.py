@@ -258,6 +258,7 @@ def test_a_short_ascii_record_with_a_nul_is_no_utf16_and_cut_utf16_is_read():
     from declutter.decode import decode_bytes
 
     assert decode_bytes(b"Hello world\x00") == "Hello world"
+    assert decode_bytes(b"Breaking news\x00Updated\x00") == "Breaking newsUpdated"  # two stray NULs
     assert decode_bytes("Hello".encode("utf-16-le")) == "Hello"  # a short UTF-16 record is still UTF-16
     title = "Новости дня: новая программа для СМИ"  # a title of 35 characters
     assert decode_bytes(title.encode("utf-16-be")) == title
