@@ -114,7 +114,7 @@ def _process_chunk(records: list[Record]) -> list[tuple[str, object]]:
             outcomes.append(None)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a reason, the batch goes on
             documents.append(None)
-            outcomes.append(("failed", _failure(record, exc)))
+            outcomes.append(("failed", Failure.of(record, exc)))
     good = [d for d in documents if d is not None]
     try:
         _cleaner.decide(good)
@@ -124,7 +124,7 @@ def _process_chunk(records: list[Record]) -> list[tuple[str, object]]:
                 try:
                     _cleaner.decide([doc])
                 except Exception as exc:  # noqa: BLE001
-                    documents[i], outcomes[i] = None, ("failed", _failure(records[i], exc))
+                    documents[i], outcomes[i] = None, ("failed", Failure.of(records[i], exc))
     for i, (record, doc) in enumerate(zip(records, documents)):
         if doc is None:
             continue
@@ -137,10 +137,6 @@ def _process_chunk(records: list[Record]) -> list[tuple[str, object]]:
 def _printable(text: str) -> str:
     """``text`` with control characters escaped (an id must not end its header line)."""
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
-
-
-def _failure(record: Record, exc: Exception) -> Failure:
-    return Failure(key=record.key, id=record.id, source=record.source, reason=f"{type(exc).__name__}: {exc}")
 
 
 def _render(record: Record, doc) -> dict:
@@ -367,7 +363,7 @@ class _Workers:
         try:
             return _process_chunk([record])
         except Exception as exc:  # noqa: BLE001 - a few stack frames deeper than -j 1: its failure, not the run's
-            return [("failed", _failure(record, exc))]
+            return [("failed", Failure.of(record, exc))]
 
     def _check_workers_start(self) -> None:
         """Raise :class:`WorkersDied` when a new pool cannot clean even nothing (its workers fail to

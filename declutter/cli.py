@@ -91,7 +91,7 @@ def _tagged_records(paths: list[str], fields, cleaner, input_format: str):
         try:
             yield item, cleaner.tag(item.content, item.format if input_format == "auto" else input_format, encoding=item.charset)
         except (ValueError, TypeError) as exc:  # binary data, too large, ...
-            yield Failure(key=item.key, id=item.id, source=item.source, reason=f"{type(exc).__name__}: {exc}")
+            yield Failure.of(item, exc)
 
 
 @click.group()
@@ -499,10 +499,9 @@ def review(files, output, input_format, keep, id_field, text_field, html_field, 
       declutter review article.txt page.html -o report.html
       declutter review page.html -o report.html --threshold 0.2   # what a stricter cut drops
     """
+    from declutter.readers import Failure
     from declutter.review import render_review
     from declutter.writers import atomic_write
-
-    from declutter.readers import Failure
 
     if clash := _input_holding(str(output), list(files)):  # the next review would show this one
         raise click.UsageError(f"--output {output}: {clash}; write the report elsewhere")

@@ -30,8 +30,7 @@ def read_inputs(
 ) -> Iterator[Item]:
     """Records of every path, in order; ``-`` is stdin; directories are walked recursively. A
     document or WARC payload over ``max_bytes`` fails after reading one byte more, not all of it.
-    A ``declutter-errors.jsonl`` in a directory (``cd corpus; declutter clean .`` writes one
-    there) is declutter's error report, not read as input."""
+    A directory's files are those :func:`entries_under` gives."""
     for raw in paths:
         if raw == "-":
             if stdin_kind == "jsonl":
@@ -46,8 +45,6 @@ def read_inputs(
             for entry in entries_under(path):
                 if isinstance(entry, Failure):
                     yield entry
-                elif entry.name == ERROR_REPORT_NAME:
-                    continue
                 elif special_file(entry):  # a FIFO would block the run forever
                     yield Failure(key=str(entry), id=str(entry), source=str(entry), reason="not read: not a regular file (a FIFO, socket or device)")
                 elif kind_of(entry):

@@ -40,7 +40,8 @@ def format_of_name(name: str) -> str:
 
 
 def entries_under(root: Path) -> Iterator[Path | Failure]:
-    """Files under ``root`` in a stable order, hidden ones (``.name``) left out. Symlinked
+    """Files under ``root`` in a stable order, hidden ones (``.name``) and declutter's error
+    reports (``declutter-errors.jsonl``: ``cd corpus; declutter clean .`` writes one) left out. Symlinked
     directories are followed, each real directory once (a symlink loop ends); a directory that
     cannot be listed or is reached again is a Failure, so no part of the tree is left out silently."""
     errors: list[OSError] = []
@@ -65,7 +66,7 @@ def entries_under(root: Path) -> Iterator[Path | Failure]:
                 yield Failure(key=path, id=path, source=path, reason=f"not read again: the directory already read as {first} (a symlink loop or a second link)")
         subdirs[:] = kept
         for name in sorted(files):
-            if not name.startswith("."):
+            if not name.startswith(".") and name != ERROR_REPORT_NAME:
                 yield Path(directory, name)
     yield from _directory_failures(errors)
 

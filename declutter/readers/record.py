@@ -35,12 +35,16 @@ class Failure:
     reason: str
     extra: dict = field(default_factory=dict)
 
+    @classmethod
+    def of(cls, record: Record, exc: Exception) -> "Failure":
+        """The failure of ``record``, which was read but could not be cleaned: ``exc`` says why."""
+        return cls(key=record.key, id=record.id, source=record.source, reason=f"{type(exc).__name__}: {exc}")
+
     def to_dict(self) -> dict:
         return {"id": self.id, "source": self.source, "reason": self.reason, **self.extra}
 
 
 Item = Union[Record, Failure]
-
 
 
 def site_of(url: str | None) -> str | None:
