@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from sklearn.base import clone
@@ -153,3 +154,19 @@ def test_linear_runs_average_the_first_stage_weights_of_differently_seeded_runs(
     assert np.allclose(averaged.linear_.coef_, np.mean([s.coef_ for s in singles], axis=0))
     assert np.allclose(averaged.linear_.intercept_, np.mean([s.intercept_ for s in singles], axis=0))
     assert not np.allclose(singles[0].coef_, singles[1].coef_)  # the runs really differ
+
+
+def test_the_package_requires_the_versions_the_shipped_model_was_written_with():
+    """A fresh install keeps an older scikit-learn or NumPy it finds: the package's requirements
+    must admit only versions that can load the shipped model (the minor it checks at load)."""
+    import tomllib
+
+    from packaging.requirements import Requirement
+
+    root = Path(__file__).resolve().parent.parent
+    wanted = {r.name: r.specifier for r in map(Requirement, tomllib.loads((root / "pyproject.toml").read_text())["project"]["dependencies"])}
+    written = json.loads((root / "models" / "default" / "manifest.json").read_text())["sklearn_version"]
+    major, minor = map(int, written.split(".")[:2])
+    assert written in wanted["scikit-learn"]
+    assert f"{major}.{minor - 1}.99" not in wanted["scikit-learn"] and f"{major}.{minor + 1}.0" not in wanted["scikit-learn"]
+    assert "1.26.4" not in wanted["numpy"]
