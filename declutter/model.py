@@ -96,6 +96,9 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
             np.ones(len(X)) if sample_weight is None else np.asarray(sample_weight, dtype=float), sizes
         )
         self.classes_ = np.unique(labels)
+        if len(self.classes_) < 2:
+            raise ValueError(f"every paragraph is labelled {self.classes_[0]!r}: training needs paragraphs of two labels or more"
+                             if len(self.classes_) else "no paragraph to train on")
         self.featurizer_ = Featurizer(self.settings)
         lexical = self.featurizer_.lexical(X)
         shape = shape_matrix(X)
@@ -112,8 +115,12 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         for k, (train_docs, test_docs) in enumerate(splits):
             train_rows = _rows(train_docs, starts)
             test_rows = _rows(test_docs, starts)
-            linear = self._fit_linear(first[train_rows], labels[train_rows], weights[train_rows])
-            out_of_fold[test_rows] = _aligned_proba(linear, first[test_rows], self.classes_)
+            seen = np.unique(labels[train_rows])
+            if len(seen) < 2:  # this fold's sites hold one label (all-article sites): that label is its prediction
+                out_of_fold[test_rows, np.searchsorted(self.classes_, seen)] = 1.0
+            else:
+                linear = self._fit_linear(first[train_rows], labels[train_rows], weights[train_rows])
+                out_of_fold[test_rows] = _aligned_proba(linear, first[test_rows], self.classes_)
             self._say(f"first stage, fold {k + 1}/{self.folds} done")
         self.linear_ = self._fit_linear(first, labels, weights)
         self._say("first stage fitted on all documents")

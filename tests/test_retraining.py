@@ -425,3 +425,27 @@ def test_train_says_why_it_prints_no_validation_scores(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "validating on 0 (0 of 8 sites)" in done.stderr
     assert "no validation scores: 15 % of 8 sites held none out; a larger --validation-percent holds some out" in done.stderr
+
+
+def test_sites_whose_pages_hold_only_article_train(tmp_path):
+    """Extractor output is all story: a first-stage fold whose training sites held one label
+    stopped training ("The number of classes has to be greater than one")."""
+    docs = _labelled_documents(3)
+    for site in range(1, 4):
+        docs += [{"id": f"site{site}-{i}", "source": "text", "lang": "en",
+                  "paragraphs": [{"text": t, "label": "article"} for t in article(__import__("random").Random(site * 10 + i), 3)]}
+                 for i in range(3)]
+    data = tmp_path / "mostly_story.jsonl"
+    data.write_text("".join(json.dumps(d) + "\n" for d in docs))
+    done = CliRunner().invoke(main, ["train", str(data), "-o", str(tmp_path / "m"), "--validation-percent", "0", "--boosting-iterations", "10"])
+    assert done.exit_code == 0, done.output
+    text = Cleaner.load(tmp_path / "m", trust=True).clean("\n\n".join(p["text"] for p in docs[0]["paragraphs"]))
+    assert "Remind me later." not in text and docs[0]["paragraphs"][0]["text"] in text
+
+
+def test_a_corpus_of_one_label_is_refused_with_that_label_named(tmp_path):
+    data = tmp_path / "story.jsonl"
+    docs = [{**d, "paragraphs": [p for p in d["paragraphs"] if p["label"] == "article"]} for d in _labelled_documents(4)]
+    data.write_text("".join(json.dumps(d) + "\n" for d in docs))
+    done = CliRunner().invoke(main, ["train", str(data), "-o", str(tmp_path / "m"), "--validation-percent", "0"])
+    assert done.exit_code == 1 and "every paragraph is labelled 'article'" in done.output, done.output
