@@ -408,12 +408,18 @@ def _drop_rules_in_use(cleaner) -> str:
 
 def _check_writable_directory(path: Path) -> None:
     """Refuse an output the model cannot be written to, before hours of training."""
-    from declutter.model_store import check_model_directory
+    from declutter.model_store import check_model_directory, default_model_dir
 
     try:
         check_model_directory(path)
     except ModelError as exc:
         raise click.UsageError(f"-o {path}: {exc}") from exc
+    try:
+        shipped = default_model_dir()
+    except ModelError:  # none shipped: nothing to overwrite
+        shipped = None
+    if shipped is not None and path.resolve() == shipped.resolve():  # its hash is recorded in the package: every default run would then fail
+        raise click.UsageError(f"-o {path}: that is the shipped default model; save yours to another directory and pass it as --model")
     existing = next(p for p in (path, *path.parents) if p.exists())
     if not os.access(existing, os.W_OK | os.X_OK):
         raise click.UsageError(f"-o {path}: {existing} is not writable")

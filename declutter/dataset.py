@@ -19,6 +19,7 @@ from typing import Iterable, Iterator
 
 from declutter.categories import check_label
 from declutter.paragraph import DomEvidence, Paragraph
+from declutter.readers.files import ERROR_REPORT_NAME
 from declutter.segment.html import segment_html
 
 LABEL_ATTRIBUTE = "data-label"
@@ -40,8 +41,10 @@ class LabelledDocument:
 
     @property
     def format(self) -> str:
-        """``html`` when its paragraphs come from a page (they carry DOM evidence), else ``text``."""
-        return "html" if self.source == "html" or any(p.dom is not None for p in self.paragraphs) else "text"
+        """``html`` when its paragraphs come from a page (they carry DOM evidence), else ``text``: a
+        ``"source": "html"`` document whose paragraphs carry none is text to the model, and was
+        trained twice as text (once as a page's text view)."""
+        return "html" if any(p.dom is not None for p in self.paragraphs) else "text"
 
     def unlabelled(self) -> list[Paragraph]:
         """Copies of the paragraphs without their labels (what the model gets to see)."""
@@ -150,7 +153,9 @@ def data_files(paths: Iterable[str | Path]) -> list[Path]:
     """The files named, and the ``.jsonl`` / ``.ndjson`` files (optionally gzipped) in directories, searched recursively."""
     files: dict[Path, Path] = {}  # the same file named twice (or also inside a directory given) is read once
     for path in map(Path, paths):
-        found = sorted(p for p in path.rglob("*") if p.name.endswith(DATA_SUFFIXES) and p.is_file()) if path.is_dir() else [path]
+        found = sorted(
+            p for p in path.rglob("*") if p.name.endswith(DATA_SUFFIXES) and p.name != ERROR_REPORT_NAME and p.is_file()
+        ) if path.is_dir() else [path]
         for file in found:
             files.setdefault(file.resolve(), file)
     return list(files.values())

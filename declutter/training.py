@@ -22,6 +22,7 @@ from declutter.categories import ARTICLE
 from declutter.dataset import LabelledDocument
 from declutter.model import ParagraphClassifier
 from declutter.paragraph import Paragraph
+from declutter.readers.record import site_of as url_site
 
 _NEAR_STORY = 3  # boilerplate blocks this close to the story survive into the extractor view
 MAX_PARAGRAPH_WEIGHT = 12.0  # no paragraph outweighs this many others: small groups must not be memorised
@@ -36,16 +37,21 @@ class TrainingSet:
     groups: dict[str, int]
 
 
-#: ids that name a file or stdin (``declutter tag --format labels`` writes them): the running
-#: number of "corpus/it-00.txt" is no site's, and every "stdin-<hash>" would be one site
-_OWN_SITE_ID = re.compile(r"[/\\]|\.\w{1,5}$|^stdin-[0-9a-f]{12}$")
+#: ids that name a file, a file's record or stdin (``declutter tag --format labels`` writes them):
+#: the running number of "corpus/it-00.txt" or the name of "my-crawl.jsonl#3" is no site's, and
+#: every "stdin-<hash>" would be one site
+_OWN_SITE_ID = re.compile(r"[/\\]|\.\w{1,5}(?:#\d+)?$|^stdin-[0-9a-f]{12}$")
+_URL_ID = re.compile(r"^https?://", re.IGNORECASE)
 
 
 def site_of(doc: LabelledDocument) -> str:
-    """The site a document stands for: its domain, else its id without the running number
-    ("wen-mix3-014" → "wen-mix3"); a file path or stdin id stands for itself alone."""
+    """The site a document stands for: its domain, else the host of an id that is a URL, else
+    its id without the running number ("wen-mix3-014" → "wen-mix3"); a file path, a file's
+    record ("crawl.jsonl#3") or a stdin id stands for itself alone."""
     if doc.extra.get("domain"):
         return str(doc.extra["domain"])
+    if _URL_ID.match(doc.id) and url_site(doc.id):
+        return url_site(doc.id)
     return doc.id if _OWN_SITE_ID.search(doc.id) else doc.id.rsplit("-", 1)[0]
 
 

@@ -449,3 +449,48 @@ def test_a_corpus_of_one_label_is_refused_with_that_label_named(tmp_path):
     data.write_text("".join(json.dumps(d) + "\n" for d in docs))
     done = CliRunner().invoke(main, ["train", str(data), "-o", str(tmp_path / "m"), "--validation-percent", "0"])
     assert done.exit_code == 1 and "every paragraph is labelled 'article'" in done.output, done.output
+
+
+def test_ids_of_records_and_urls_name_their_sites(tmp_path):
+    """`tag --format labels` writes "my-crawl.jsonl#3" for a record without an id: every file named
+    "my-…" was the one site "my"; an id that is a URL was a site of its own per page."""
+    from declutter.dataset import LabelledDocument
+    from declutter.training import site_of
+
+    ids = ["my-crawl.jsonl#1", "my-notes.jsonl#2", "https://www.ilfaro.example/cronaca/a-1", "HTTPS://ilfaro.example/sport/b-2"]
+    assert [site_of(LabelledDocument(i, "text", "it", [])) for i in ids] == ids[:2] + ["ilfaro.example"] * 2
+
+
+def test_train_never_overwrites_the_shipped_model(tmp_path):
+    from declutter.model_store import default_model_dir, sha256_of
+
+    data = tmp_path / "labels.jsonl"
+    data.write_text("".join(json.dumps(d) + "\n" for d in _labelled_documents(2)))  # too few to train: should the check go, nothing is written
+    before = sha256_of(default_model_dir() / "model.joblib")
+    done = CliRunner().invoke(main, ["train", str(data), "-o", str(default_model_dir()), "--validation-percent", "0"])
+    assert done.exit_code == 2 and "the shipped default model" in done.output, done.output
+    assert sha256_of(default_model_dir() / "model.joblib") == before
+
+
+def test_training_data_directories_leave_an_error_report_out(tmp_path):
+    """A stdout `clean` run writes declutter-errors.jsonl where it runs; `train .` / `evaluate .` /
+    `stats .` then stopped on it ("missing field 'paragraphs'")."""
+    from declutter.dataset import data_files
+
+    (tmp_path / "labels.jsonl").write_text("".join(json.dumps(d) + "\n" for d in _labelled_documents(4)))
+    (tmp_path / "declutter-errors.jsonl").write_text(json.dumps({"id": "x.txt", "error": "too large"}) + "\n")
+    assert [p.name for p in data_files([tmp_path])] == ["labels.jsonl"]
+    done = CliRunner().invoke(main, ["stats", str(tmp_path)])
+    assert done.exit_code == 0, done.output
+
+
+def test_an_html_source_without_dom_evidence_is_text():
+    """Paragraphs of "source": "html" with no `dom` were trained as a page (0 HTML rows) and again as text."""
+    from declutter.dataset import parse_record
+    from declutter.training import build_training_set
+
+    record = {**_labelled_documents(1)[0], "source": "html"}
+    doc = parse_record(record)
+    assert doc.format == "text"
+    text_only = build_training_set([parse_record(_labelled_documents(1)[0])], limit_groups=False)
+    assert len(build_training_set([doc], limit_groups=False).labels) == len(text_only.labels)
