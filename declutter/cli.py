@@ -343,7 +343,8 @@ def _clip(text: str, columns: int) -> str:
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="Directory for model.joblib and manifest.json.")
 @click.option("--validation-percent", type=click.IntRange(0, 90), default=15, show_default=True,
               help="Sites held out to report validation metrics (a site: the `domain` field, else the id without its last -part); "
-                   "with fewer than 5 sites, documents.")
+                   "with fewer than 5 sites, documents. The model is not trained on them: 0 trains on all. "
+                   "The draw is by a hash of each site, so the share held out varies with few sites.")
 @click.option("--boosting-iterations", type=click.IntRange(10), default=100, show_default=True,
               help="Trees of the gradient-boosted stage that reads HTML pages: fewer train faster and fit less.")
 def train(data, output, validation_percent, boosting_iterations):
@@ -379,6 +380,8 @@ def train(data, output, validation_percent, boosting_iterations):
     training = [d for d in documents if d not in validation] if validation else documents
     held = f"{len({site_of(d) for d in validation})} of {len(sites)} sites" if by_site else "documents, fewer than 5 sites"
     click.echo(f"training on {len(training)} documents, validating on {len(validation)} ({held})", err=True)
+    if not training:
+        raise click.ClickException(f"all {len(documents)} documents are held out for validation: lower --validation-percent (0 trains on all)")
     if validation_percent and not validation:  # the draw by site (or document) held none out
         click.echo(f"no validation scores: {validation_percent} % of {len(sites) if by_site else len(documents)} "
                    f"{'sites' if by_site else 'documents'} held none out; a larger --validation-percent holds some out", err=True)

@@ -494,3 +494,14 @@ def test_an_html_source_without_dom_evidence_is_text():
     assert doc.format == "text"
     text_only = build_training_set([parse_record(_labelled_documents(1)[0])], limit_groups=False)
     assert len(build_training_set([doc], limit_groups=False).labels) == len(text_only.labels)
+
+
+def test_train_says_when_validation_holds_out_every_document(tmp_path):
+    """It said "training on 0 documents", then "no paragraph is labelled 'article'"."""
+    from declutter.dataset import held_out
+
+    data = tmp_path / "three.jsonl"
+    docs = [d for d in _labelled_documents(8) if held_out(d["id"], 90)][:3]  # ids the 90 % draw holds out
+    data.write_text("".join(json.dumps(d) + "\n" for d in docs))
+    done = CliRunner().invoke(main, ["train", str(data), "-o", str(tmp_path / "m"), "--validation-percent", "90"])
+    assert done.exit_code == 1 and "all 3 documents are held out for validation" in done.output, done.output
