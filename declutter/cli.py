@@ -253,7 +253,7 @@ TAG_VIEWS = ("table", "labels", "json")
 
 
 @main.command()
-@click.argument("file", type=click.Path(allow_dash=True), default="-")
+@click.argument("files", nargs=-1, type=click.Path(allow_dash=True))
 @click.option("--format", "input_format", type=click.Choice([*FORMATS.choices, *TAG_VIEWS]), default="auto", show_default=True,
               help="Input kind; auto tells HTML from text. table, labels or json instead choose the output, as --output-format does.")
 @click.option("--output-format", "--as", "view", type=click.Choice(TAG_VIEWS), default=None, help="table (the default): for reading; labels: the training format pre-filled by the model, to correct and train on; json: every paragraph with its decision.")
@@ -262,19 +262,20 @@ TAG_VIEWS = ("table", "labels", "json")
 @jsonl_field_options
 @threshold_option
 @model_options
-def tag(file, input_format, view, width, keep, id_field, text_field, html_field, url_field, threshold, model_path, trust_model):
-    """Show every paragraph of FILE with its label and probability.
+def tag(files, input_format, view, width, keep, id_field, text_field, html_field, url_field, threshold, model_path, trust_model):
+    """Show every paragraph of FILES (stdin without any) with its label and probability.
 
     The table's prob is the label's probability; P(bp) is the probability of boilerplate (all
-    kinds not kept together), which the drop rule and --threshold weigh. A JSONL or WARC file,
-    or a directory, shows each of its records in turn, as `clean` reads them: the table under a
-    line "==> ID <==", labels and json one line per record.
+    kinds not kept together), which the drop rule and --threshold weigh. Several files, a JSONL
+    or WARC file, or a directory show each record in turn, as `clean` reads them: the table
+    under a line "==> ID <==", labels and json one line per record.
 
     \b
     Examples:
       declutter tag article.txt
       declutter tag page.html --width 120
       declutter tag article.txt --format labels >> my_labels.jsonl
+      declutter tag pages/*.html --format labels > to_correct.jsonl
       declutter tag crawl.jsonl --html-field html --format labels > to_correct.jsonl
     """
     from declutter.readers import Failure
@@ -284,9 +285,10 @@ def tag(file, input_format, view, width, keep, id_field, text_field, html_field,
             raise click.UsageError(f"--format {input_format} and --output-format {view} ask for two outputs")
         input_format, view = "auto", input_format
     cleaner = _cleaner(model_path, trust_model, keep, threshold)
-    several = _several_records([file], stdin_jsonl=False)
+    files = list(files) or ["-"]
+    several = _several_records(files, stdin_jsonl=False)
     failed = 0
-    for outcome in _tagged_records([file], _jsonl_fields(id_field, text_field, html_field, url_field), cleaner, input_format):
+    for outcome in _tagged_records(files, _jsonl_fields(id_field, text_field, html_field, url_field), cleaner, input_format):
         if isinstance(outcome, Failure):
             if not several:
                 raise click.ClickException(f"{outcome.id}: {outcome.reason}")

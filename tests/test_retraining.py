@@ -505,3 +505,14 @@ def test_train_says_when_validation_holds_out_every_document(tmp_path):
     data.write_text("".join(json.dumps(d) + "\n" for d in docs))
     done = CliRunner().invoke(main, ["train", str(data), "-o", str(tmp_path / "m"), "--validation-percent", "90"])
     assert done.exit_code == 1 and "all 3 documents are held out for validation" in done.output, done.output
+
+
+def test_tag_labels_several_files_one_line_each(tmp_path, seed_text, seed_page):
+    """`declutter tag pages/*.html --format labels` stopped at "Got unexpected extra arguments"."""
+    (tmp_path / "a.txt").write_text(seed_text)
+    (tmp_path / "b.html").write_text(seed_page)
+    done = CliRunner().invoke(main, ["tag", str(tmp_path / "a.txt"), str(tmp_path / "b.html"), "--format", "labels"])
+    assert done.exit_code == 0, done.output
+    records = [json.loads(line) for line in done.output.splitlines()]
+    assert [(r["id"], r["source"]) for r in records] == [(str(tmp_path / "a.txt"), "text"), (str(tmp_path / "b.html"), "html")]
+    assert all(any(p["label"] != "article" for p in r["paragraphs"]) for r in records)
