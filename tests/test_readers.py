@@ -637,11 +637,15 @@ def test_jsonl_ids_that_are_not_strings_are_written_as_json(tmp_path):
 
 def test_a_null_document_field_is_null_not_missing(tmp_path):
     path = tmp_path / "in.jsonl"
-    path.write_text('{"id": "a", "text": null}\n{"id": "b", "html": "<p>x</p>"}\n', encoding="utf-8")
+    path.write_text('{"id": "a", "text": null}\n{"id": "b", "html": "<p>x</p>"}\n'
+                    '{"id": "c", "paragraphs": [{"text": "x", "label": "article"}]}\n', encoding="utf-8")
 
     _, failures = read(path)
 
-    assert [f.reason for f in failures] == ["field 'text' is null", "field 'text' missing (the record has 'html': --html-field html reads it)"]
+    assert [f.reason for f in failures] == [
+        "field 'text' is null", "field 'text' missing (the record has 'html': --html-field html reads it)",
+        "field 'text' missing (the record holds labelled 'paragraphs', the training format: `declutter evaluate` scores such files)",
+    ]
 
 
 # -- max_bytes ----------------------------------------------------------------------------------

@@ -116,6 +116,8 @@ def _field_problem(obj: dict, name: str, fields: JsonlFields) -> str:
         reason = f"field {name!r} missing"
         if not fields.html and isinstance(obj.get("html"), str):
             reason += " (the record has 'html': --html-field html reads it)"
+        elif isinstance(obj.get("paragraphs"), list):
+            reason += " (the record holds labelled 'paragraphs', the training format: `declutter evaluate` scores such files)"
         return reason
     return f"field {name!r} is null" if obj[name] is None else f"field {name!r} is not a string"
 
