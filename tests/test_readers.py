@@ -282,16 +282,46 @@ def test_a_payload_that_cannot_be_decoded_fails_alone_and_the_file_reads_on(tmp_
     ]
 
 
-def test_a_record_without_content_length_in_an_uncompressed_warc_is_a_failure(tmp_path):
-    """warcio reads it to the end of the file: the records after it were inside its text, unreported."""
+def test_a_record_without_content_length_in_an_uncompressed_warc_is_a_failure_and_the_next_are_read(tmp_path):
+    """warcio reads it to the end of the file: the records after it were inside its text, unreported,
+    then lost with it."""
     path = tmp_path / "crawl.warc"
     path.write_bytes(raw_record("http://a.example/1", http_block(HARBOUR)) + raw_record("http://a.example/2", http_block(HARBOUR), length=False)
-                     + raw_record("http://a.example/3", http_block(HARBOUR)))
+                     + raw_record("http://a.example/3", http_block(HARBOUR)) + raw_record("http://a.example/4", http_block(HARBOUR)))
 
     found, failures = read(path)
 
-    assert [r.url for r in found] == ["http://a.example/1"]
+    assert [r.url for r in found] == ["http://a.example/1", "http://a.example/3", "http://a.example/4"]
     assert [(f.extra["url"], f.reason.split(":")[0]) for f in failures] == [("http://a.example/2", "WARC record without Content-Length")]
+
+
+def test_a_content_length_too_large_in_an_uncompressed_warc_fails_its_record_alone(tmp_path):
+    """One overstated Content-Length swallowed every record after it, and only its own was reported."""
+    records = [raw_record(f"http://a.example/{i}", http_block(HARBOUR)) for i in range(5)]
+    records[1] = records[1].replace(b"Content-Length: ", b"Content-Length: 99999", 1)
+    path = tmp_path / "crawl.warc"
+    path.write_bytes(b"".join(records))
+
+    found, failures = read(path)
+
+    assert [r.url for r in found] == ["http://a.example/0", "http://a.example/2", "http://a.example/3", "http://a.example/4"]
+    assert [f.extra.get("url") for f in failures] == ["http://a.example/1"]
+
+
+@pytest.mark.parametrize("gap", [b"\n", b"\r\n\r\n"])
+def test_a_stray_line_between_gzip_members_loses_no_record(tmp_path, gap):
+    """warcio read the line as a record without type or length, which swallowed the rest of the
+    file: 5 of 12 pages read, no failure, exit 0."""
+    path = tmp_path / "crawl.warc.gz"
+    payloads = news_warc(path, count=4)
+    data = path.read_bytes()
+    cut = members(path)[6][1]  # before the second page's request
+    path.write_bytes(data[:cut] + gap + data[cut:])
+
+    found, failures = read(path)
+
+    assert [r.content for r in found] == list(payloads.values())
+    assert len(failures) == 1 and "no WARC record" in failures[0].reason and f"from offset {cut} to {cut + len(gap)}," in failures[0].reason
 
 
 def test_a_warc_gzipped_as_one_stream_is_read_whole(tmp_path):
@@ -473,7 +503,7 @@ def test_a_bare_page_without_content_length_is_a_failure_not_the_rest_of_the_fil
 
     found, failures = read(path)
 
-    assert [r.url for r in found] == ["http://a.example/1"]
+    assert [r.url for r in found] == ["http://a.example/1", "http://a.example/3"]
     assert [(f.extra["url"], f.reason.split(":")[0]) for f in failures] == [("http://a.example/bare", "WARC record without Content-Length")]
 
 

@@ -80,6 +80,8 @@ def read_warc(path: Path, max_bytes: int | None = None) -> Iterator[Item]:
         offset = lost[0] if lost[0] >= last_seen else last_seen + 1
         at_the_end = isinstance(lost[1], _CutTail)  # nothing after it to read on at
         start = _next_record_start(path, offset + 1) if start is not None and not at_the_end else None
+        if lost[1] is None:  # a record that ran on over the next ones, failed on its own: read on after it
+            continue
         key = f"{source}@{offset}+"
         where = f"from offset {offset} to {start}" if start is not None else f"from offset {offset} on"
         yield Failure(key=key, id=key, source=source, reason=f"corrupt WARC data: the file could not be read {where}, any records there are lost: {lost[1]}")
@@ -254,15 +256,28 @@ def _warc_items(open_file, source: str, max_bytes: int | None, start: int = 0) -
                 report = "; ".join(dict.fromkeys(reports))
                 # a record cut short by corrupt gzip data: warcio reads nothing after it
                 lost = (offset, report) if report and _missing_bytes(record) else None
-                if not record.rec_type and record.format == "warc" and record.rec_headers.protocol:  # cut in its first header lines
+                if not record.rec_type and record.format == "warc" and not record.rec_headers.protocol:
+                    # no WARC record at all (a stray line between gzip members), which warcio reads to
+                    # the end of the file: a loss unless all that is left is blank (empty members, line ends)
+                    if _cut_short_tail(handle, offset) is not None:
+                        lost = (offset, "bytes that are no WARC record (a stray line between two gzip members?)")
+                    break
+                if not record.rec_type and record.format == "warc":  # cut in its first header lines
                     key = f"{source}@{offset}"
                     yield Failure(key=key, id=key, source=source, reason="WARC record without WARC-Type: cut short or damaged")
+                plain = record.format == "warc" and iterator.reader.decompressor is None
+                if not lost and plain and (record.length is None or _missing_bytes(record)):
+                    # a Content-Length missing or too large in a plain file: the record ran on over the
+                    # records after it; it fails below, and they are read from where the next one starts
+                    lost = (offset, None)
                 if record.rec_type in DOCUMENT_RECORDS:
                     damage = _damage(record, report) or unreadable or _without_length(record, iterator)
                     if bare and wanted and not report:
                         content, damage = _read_bare_block(open_file, offset, record, max_bytes)
                         damage = damage or _without_length(record, iterator)
                     yield _warc_item(record, content, source, offset, damage, max_bytes)
+                if lost:
+                    break
         except Exception as exc:  # noqa: BLE001 - warcio raises many kinds of error on corrupt data
             if "non-chunked gzip file" in str(exc):
                 raise _WholeGzip from exc
@@ -310,10 +325,11 @@ def _brotli_decoded(data: bytes, max_bytes: int | None) -> tuple[bytes | None, s
 
 def _without_length(record, iterator) -> str | None:
     """Why a record of an uncompressed WARC file without Content-Length cannot be trusted: warcio
-    reads it to the end of the file, so it holds every record after it."""
+    reads it to the end of the file, over every record after it (which are then read again from
+    where the next one starts)."""
     if record.length is not None or record.format != "warc" or iterator.reader.decompressor is not None:
         return None
-    return "WARC record without Content-Length: read to the end of the file, it holds any records after it"
+    return "WARC record without Content-Length: where it ends is unknown (the records after it are read on their own)"
 
 
 def _bare_page(record) -> bool:
