@@ -196,7 +196,7 @@ def run_batch(items: Iterable[Item], options: BatchOptions, total: int | None = 
 
     summary = Summary()
     kind = _output_kind(options.output)
-    tree = TreeWriter(Path(options.output)) if kind == "tree" else None
+    tree = TreeWriter(Path(options.output), resume=options.resume) if kind == "tree" else None
     lines = LineWriter(None if options.output in (None, "-") else Path(options.output), resume=options.resume) if kind != "tree" else None
     errors_path = Path(options.errors) if options.errors else default_errors_path(options.output)
     # --resume skips what was written; what failed is tried again (its input may have been fixed),
@@ -227,7 +227,7 @@ def run_batch(items: Iterable[Item], options: BatchOptions, total: int | None = 
             summary.read += 1  # counted as handled, so that read = written + failed even when the run stops
             if status == "ok" and tree is not None:
                 try:
-                    tree.write(paths[value["key"]].popleft(), value["text"])
+                    tree.write(value["key"], paths[value["key"]].popleft(), value["text"])
                 except OSError as exc:  # this record's file cannot be written (a name the file system refuses): its failure
                     status, value = "failed", Failure(key=value["key"], id=value["id"], source=value["source"], reason=f"output not written: {exc}")
             if status == "failed":
@@ -260,11 +260,12 @@ def run_batch(items: Iterable[Item], options: BatchOptions, total: int | None = 
             work: list[Record] = []
             slots: list[int] = []
             for item in chunk:
+                finished = item.key in done
                 if tree is not None and isinstance(item, Record):
-                    paths.setdefault(item.key, deque()).append(tree.claim(*tree_paths(item)))
-                if item.key in done or (options.resume and item.key in paths and tree.done(paths[item.key][-1])):
-                    if item.key in paths:
-                        paths[item.key].pop()
+                    relative, finished = tree.claim(item.key, *tree_paths(item))
+                    if not finished:
+                        paths.setdefault(item.key, deque()).append(relative)
+                if finished:
                     summary.skipped += 1
                     continue
                 if isinstance(item, Failure):
@@ -290,6 +291,8 @@ def run_batch(items: Iterable[Item], options: BatchOptions, total: int | None = 
         progress.close()
         if lines is not None:
             lines.close(complete=completed)
+        if tree is not None:
+            tree.close()
         errors.close()
         if not errors.written and report_beside_output:
             errors_path.unlink(missing_ok=True)  # an earlier run's report beside this output is out of date

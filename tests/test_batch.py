@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from declutter.writers import TREE_INDEX_NAME
 from tests.corpus import SITES, write_jsonl, write_tree
 
 SUMMARY = re.compile(r"read (\d+), cleaned (\d+), empty after cleaning (\d+), failed (\d+)")
@@ -178,9 +179,32 @@ def test_sigkill_then_resume_tree_output(tmp_path):
     stale = next(out.rglob("*.txt")).with_name(".page-killed.txt.k1ll3d.tmp")  # what a kill mid-write leaves
     stale.write_text("half a recor")
     run(root, "-o", out, "-q", "--resume", check_rc=0)
-    reference = {p.relative_to(tmp_path / "reference"): p.read_bytes() for p in (tmp_path / "reference").rglob("*") if p.is_file()}
-    resumed = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    reference = {p.relative_to(tmp_path / "reference"): p.read_bytes() for p in (tmp_path / "reference").rglob("*") if p.is_file() and p.name != TREE_INDEX_NAME}
+    resumed = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file() and p.name != TREE_INDEX_NAME}
     assert resumed == reference
+
+
+def test_resume_into_a_directory_gives_records_that_failed_or_are_new_files_of_their_own(tmp_path):
+    """Files were matched to records by the order of their claims: after a page that had failed
+    to read (or a new file) claimed page.txt, --resume took page.txt for done (the page never
+    cleaned, unreported) and wrote page.txt's story a second time to page.txt.txt."""
+    story = "The council voted on Tuesday to extend the harbour wall by forty metres, officials said.\n"
+    root = tmp_path / "in"
+    root.mkdir()
+    (root / "page.html").write_text(f"<html><body><p>From the page: {story}</p></body></html>" + "<!-- padding -->" * 20)
+    (root / "page.txt").write_text(f"From the text file: {story}")
+    out = tmp_path / "out"
+    run(root, "-o", out, "-q", "--max-bytes", "200", check_rc=1)  # the page is too large this time
+    assert sorted(p.name for p in out.glob("*.txt")) == ["page.txt"]
+
+    done = run(root, "-o", out, "--resume", check_rc=0)
+    (root / "page.htm").write_text(f"<p>From the new page: {story}</p>")
+    again = run(root, "-o", out, "--resume", check_rc=0)
+
+    texts = sorted(p.read_text().split(":")[0] for p in out.glob("*.txt"))
+    assert texts == ["From the new page", "From the page", "From the text file"]
+    assert "read 1, cleaned 1" in done.stderr.decode() and "skipped (already done) 1" in done.stderr.decode()
+    assert "read 1, cleaned 1" in again.stderr.decode() and "skipped (already done) 2" in again.stderr.decode()
 
 
 def test_site_repetition_drops_what_repeats_across_a_site_but_not_a_shared_quote(tmp_path):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from declutter.writers import safe_name, safe_relative_path
+from declutter.writers import TREE_INDEX_NAME, safe_name, safe_relative_path
 
 HOSTILE_IDS = ["../../escape", "/etc/passwd", "..", ".", "", "CON", "nul.txt", "a/../../b", "C:\\Windows\\system32", "~/.ssh/x", "\x00evil", "name with spaces & ünïcode"]
 
@@ -32,7 +32,7 @@ def test_jsonl_ids_cannot_escape_the_output_directory(tmp_path):
     data.write_text("".join(json.dumps({"id": i, "text": "A short line of news text."}) + "\n" for i in HOSTILE_IDS))
     out = tmp_path / "deep" / "out"
     subprocess.run([sys.executable, "-m", "declutter", "clean", str(data), "-o", str(out), "-q"], check=True)
-    files = [p for p in tmp_path.rglob("*") if p.is_file() and p != data]
+    files = [p for p in tmp_path.rglob("*") if p.is_file() and p != data and p.name != TREE_INDEX_NAME]
     assert len(files) == len(HOSTILE_IDS)
     assert all(p.resolve().is_relative_to(out.resolve()) for p in files)
 
