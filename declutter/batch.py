@@ -141,7 +141,7 @@ def _printable(text: str) -> str:
 
 def _render(record: Record, doc) -> dict:
     text = doc.text
-    result = {"key": record.key, "id": record.id, "source": record.source, "text": text, "empty": not text.strip()}
+    result = {"key": record.key, "id": record.id, "source": record.source, "url": record.url, "text": text, "empty": not text.strip()}
     if _options.output is None:
         if _options.output_format == "json":
             result["line"] = json.dumps({"source": record.source, "id": record.id, **doc.to_dict()}, ensure_ascii=False)
@@ -229,7 +229,8 @@ def run_batch(items: Iterable[Item], options: BatchOptions, total: int | None = 
                 try:
                     tree.write(value["key"], paths[value["key"]].popleft(), value["text"])
                 except OSError as exc:  # this record's file cannot be written (a name the file system refuses): its failure
-                    status, value = "failed", Failure(key=value["key"], id=value["id"], source=value["source"], reason=f"output not written: {exc}")
+                    status, value = "failed", Failure(key=value["key"], id=value["id"], source=value["source"], reason=f"output not written: {exc}",
+                                                      extra={"url": value["url"]} if value.get("url") else {})
             if status == "failed":
                 summary.failed += 1
                 summary.reasons[value.reason.split(":")[0]] += 1
@@ -356,8 +357,7 @@ class _Workers:
                 self._check_workers_start()
             except Exception:  # noqa: BLE001 - this record cannot be sent to a worker: cleaned here
                 return self._in_this_process(record)
-        return [("failed", Failure(key=record.key, id=record.id, source=record.source,
-                                   reason="worker died: the process cleaning this record alone ended (killed for its memory?)"))]
+        return [("failed", Failure.of(record, "worker died: the process cleaning this record alone ended (killed for its memory?)"))]
 
     def _in_this_process(self, record: Record) -> list[tuple[str, object]]:
         if not self.in_process:

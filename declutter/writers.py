@@ -209,6 +209,8 @@ class ErrorReport:
 
     def check(self) -> None:
         """Raise now, before any work, if the report could not be written."""
+        if self.path.is_dir():  # the temporary file beside it could be written, the rename at the end not
+            raise OSError(f"cannot write the error report {self.path} (it is a directory); name a file with --errors")
         fd, probe = self._new_file(".probe")
         os.close(fd)
         os.unlink(probe)

@@ -387,6 +387,17 @@ def test_an_error_report_that_cannot_be_written_stops_the_run_before_it_starts(t
     blocked.write_text("")
     done = run(tmp_path / "a.txt", "-o", tmp_path / "out", "--errors", blocked / "errors.jsonl", check_rc=1)
     assert "cannot write the error report" in done.stderr.decode() and not (tmp_path / "out" / "a.txt").exists()
+    (tmp_path / "reports").mkdir()  # its probe was written beside it; the rename at the end failed, after all the work
+    done = run(tmp_path / "a.txt", "-o", tmp_path / "out", "--errors", tmp_path / "reports", check_rc=1)
+    assert "it is a directory" in done.stderr.decode() and not (tmp_path / "out" / "a.txt").exists()
+
+
+def test_site_repeats_refuses_a_pipe_it_could_read_only_once(tmp_path):
+    """`clean <(cat page) --site-repeats 2` counted on the first pass and cleaned nothing on the second."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    done = subprocess.run([sys.executable, "-m", "declutter", "clean", str(fifo), "--site-repeats", "2"], capture_output=True, timeout=60)
+    assert done.returncode == 2 and "cannot be used with stdin or a pipe" in done.stderr.decode()
 
 
 def test_several_documents_on_stdout_are_each_named_as_head_names_files(tmp_path, seed_text, seed_expected, seed_page):

@@ -144,6 +144,19 @@ def test_a_corrupt_warc_through_the_cli_exits_1_and_accounts_for_every_record(tm
     assert f"from offset {start} to {start + length}," in errors[1]["reason"]  # the next member, the metadata record
 
 
+@pytest.mark.parametrize("output", ["out.jsonl", "out"])
+def test_a_warc_page_that_fails_to_clean_keeps_its_url_in_the_report(tmp_path, output):
+    """A page read but not cleaned (binary payload without its Content-Encoding) lost its URL."""
+    path = tmp_path / "crawl.warc"
+    path.write_bytes(raw_record("http://a.example/gz", http_block(gzip.compress(HARBOUR * 4))) + raw_record("http://a.example/ok", http_block(HARBOUR)))
+
+    done = subprocess.run([sys.executable, "-m", "declutter", "clean", str(path), "-o", str(tmp_path / output), "-q"], capture_output=True)
+
+    assert done.returncode == 1, done.stderr.decode()
+    errors = [json.loads(line) for line in (tmp_path / f"{output}.errors.jsonl").read_text().splitlines()]
+    assert [(e["url"], e["reason"].split(":")[0]) for e in errors] == [("http://a.example/gz", "DecodeError")]
+
+
 # -- which WARC records are pages ---------------------------------------------------------------
 def test_only_html_and_text_responses_and_resources_are_records_and_the_rest_is_accounted_for(tmp_path):
     path = tmp_path / "mixed.warc.gz"

@@ -36,9 +36,11 @@ class Failure:
     extra: dict = field(default_factory=dict)
 
     @classmethod
-    def of(cls, record: Record, exc: Exception) -> "Failure":
-        """The failure of ``record``, which was read but could not be cleaned: ``exc`` says why."""
-        return cls(key=record.key, id=record.id, source=record.source, reason=f"{type(exc).__name__}: {exc}")
+    def of(cls, record: Record, why: Exception | str) -> "Failure":
+        """The failure of ``record``, which was read but could not be cleaned: ``why`` says why
+        (an exception, or the reason itself); a record's URL stays with it."""
+        reason = why if isinstance(why, str) else f"{type(why).__name__}: {why}"
+        return cls(key=record.key, id=record.id, source=record.source, reason=reason, extra={"url": record.url} if record.url else {})
 
     def to_dict(self) -> dict:
         return {"id": self.id, "source": self.source, "reason": self.reason, **self.extra}
