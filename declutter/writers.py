@@ -172,10 +172,12 @@ class LineWriter:
         self.handle = self.part.open("a", encoding="utf-8", errors="backslashreplace")  # a file name that is not UTF-8
 
     def write(self, line: str) -> None:
-        try:
-            self.handle.write(line + "\n")
-        except UnicodeEncodeError:  # a strict stdout and a file name that is not UTF-8
-            self.handle.write(line.encode("utf-8", "backslashreplace").decode("utf-8") + "\n")
+        if self.path is None and not line.isascii():
+            try:
+                line.encode("utf-8")
+            except UnicodeEncodeError:  # a file name that is not UTF-8: escaped as in a file output (stdout's
+                line = line.encode("utf-8", "backslashreplace").decode("utf-8")  # surrogateescape wrote its raw bytes)
+        self.handle.write(line + "\n")
 
     def flush(self) -> None:
         self.handle.flush()
