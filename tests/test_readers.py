@@ -157,6 +157,24 @@ def test_a_warc_page_that_fails_to_clean_keeps_its_url_in_the_report(tmp_path, o
     assert [(e["url"], e["reason"].split(":")[0]) for e in errors] == [("http://a.example/gz", "DecodeError")]
 
 
+def test_common_crawl_wet_files_are_read_record_by_record(tmp_path):
+    """A WET file (CC-MAIN-….warc.wet.gz: warcinfo, then one `conversion` record of extracted text
+    per page) was one document of all its headers and records, or, named .warc.gz, no record at all."""
+    texts = {f"https://news{i}.example/story": f"Story {i}. The council voted on Tuesday to extend the harbour wall.\nWork starts in spring." for i in range(3)}
+    crawl = tmp_path / "crawl"
+    crawl.mkdir()
+    path = crawl / "CC-MAIN-20260101-00000.warc.wet.gz"
+    with path.open("wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        writer.write_record(writer.create_warcinfo_record(path.name, {"software": "test_readers"}))
+        for url, text in texts.items():
+            writer.write_record(writer.create_warc_record(url, "conversion", payload=io.BytesIO(text.encode()), warc_content_type="text/plain"))
+
+    for where in (path, crawl):
+        found, failures = read(where)
+        assert [(r.url, r.content.decode(), r.format) for r in found] == [(url, text, "text") for url, text in texts.items()] and not failures
+
+
 # -- which WARC records are pages ---------------------------------------------------------------
 def test_only_html_and_text_responses_and_resources_are_records_and_the_rest_is_accounted_for(tmp_path):
     path = tmp_path / "mixed.warc.gz"

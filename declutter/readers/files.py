@@ -16,9 +16,9 @@ from declutter.readers.warc import read_warc
 
 TEXT_SUFFIXES = (".txt", ".html", ".htm", ".txt.gz", ".html.gz", ".htm.gz")
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
-WARC_SUFFIXES = (".warc", ".warc.gz")
+WARC_SUFFIXES = (".warc", ".warc.gz", ".wet", ".wet.gz")  # WET: Common Crawl's extracted text (CC-MAIN-….warc.wet.gz)
 ERROR_REPORT_NAME = "declutter-errors.jsonl"  # a stdout run's error report: in a directory, never read as input
-UNKNOWN_TYPE = ("not read: unknown file type inside a directory (read: .txt, .html, .htm, .jsonl, .ndjson, .warc, each "
+UNKNOWN_TYPE = ("not read: unknown file type inside a directory (read: .txt, .html, .htm, .jsonl, .ndjson, .warc, .wet, each "
                 "optionally .gz); name the file itself to clean it as one document")
 
 

@@ -1,5 +1,5 @@
-"""WARC input (warcio). The records are a WARC file's ``response`` and ``resource`` records: a page
-(HTML or text) is a Record; any other content (image, PDF, script), a response whose HTTP status
+"""WARC input (warcio). The records are a WARC file's ``response`` and ``resource`` records, and the
+``conversion`` records of a WET file (Common Crawl's extracted text): a page (HTML or text) is a Record; any other content (image, PDF, script), a response whose HTTP status
 is not 2xx (a redirect, an error page), an empty or a damaged one a Failure. A response whose
 block is the page itself, without the HTTP headers the standard puts there, is read whole.
 ``request``, ``metadata``, ``warcinfo`` and ``revisit`` records hold no document and are no records.
@@ -22,7 +22,7 @@ from declutter.readers.record import Failure, Item, Record, read_at_most, site_o
 
 # Content-Type of a WARC record → format to read it in; no Content-Type: HTML or text, told by sniffing
 PAGE_FORMATS = {"text/html": "html", "application/xhtml+xml": "html", "text/plain": "text", "": "auto"}
-DOCUMENT_RECORDS = ("response", "resource")
+DOCUMENT_RECORDS = ("response", "resource", "conversion")
 _GZIP_MAGIC = b"\x1f\x8b"
 _CHARSET = re.compile(r"""charset\s*=\s*["']?([\w.:-]+)""", re.IGNORECASE)
 
