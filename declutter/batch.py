@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from declutter.readers import ERROR_REPORT_NAME, Failure, Item, Record
+from declutter.readers.compression import without_compression
 from declutter.repetition import SiteRepetition
 from declutter.writers import ErrorReport, LineWriter, TreeWriter, safe_name, safe_relative_path
 
@@ -172,10 +173,10 @@ def tree_paths(record: Record) -> tuple[str, str]:
     run has that: the whole name kept (after ``dir/page.html`` took ``dir/page.txt``,
     ``dir/page.txt`` goes to ``dir/page.txt.txt``)."""
     if record.relative is not None:
-        name = record.relative
-        for suffix in (".gz", ".html", ".htm", ".txt"):
+        whole = without_compression(record.relative)
+        name = whole
+        for suffix in (".html", ".htm", ".txt"):
             name = name[: -len(suffix)] if name.lower().endswith(suffix) else name
-        whole = record.relative[:-3] if record.relative.lower().endswith(".gz") else record.relative
         return name + ".txt", whole + ".txt"
     position = record.key.rsplit("#", 1)[-1] if "#" in record.key else record.key.rsplit("@", 1)[-1]
     folder = safe_relative_path(record.container).as_posix() if record.container else safe_name(Path(record.source).name)

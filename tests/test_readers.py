@@ -791,3 +791,29 @@ def test_jsonl_lines_with_nan_or_infinity_fail_alone(tmp_path):
         raise AssertionError(f"{constant} in the output")
 
     assert [json.loads(line, parse_constant=strict)["id"] for line in out.read_text().splitlines()] == ["ok"]
+
+
+@pytest.mark.parametrize("suffix", [".gz", ".bz2", ".xz", ".zst"])
+def test_jsonl_and_text_files_compressed_four_ways_are_read_and_a_cut_one_fails(tmp_path, suffix):
+    """Corpora come as .jsonl.zst, .jsonl.xz, .jsonl.bz2: each was one document of "binary data"."""
+    import bz2
+    import lzma
+
+    import zstandard
+
+    compress = {".gz": gzip.compress, ".bz2": bz2.compress, ".xz": lzma.compress, ".zst": zstandard.ZstdCompressor().compress}[suffix]
+    lines = "".join(json.dumps({"id": f"r{i}", "text": f"Story {i}. The harbour wall was extended."}) + "\n" for i in range(50))
+    crawl = tmp_path / "crawl"
+    crawl.mkdir()
+    (crawl / f"c.jsonl{suffix}").write_bytes(compress(lines.encode()))
+    (crawl / f"page.html{suffix}").write_bytes(compress(HARBOUR))
+    cut = tmp_path / f"cut.jsonl{suffix}"
+    cut.write_bytes(compress(lines.encode())[:-30])
+
+    found, failures = read(crawl)
+    assert [r.id for r in found] == [f"r{i}" for i in range(50)] + [str(crawl / f"page.html{suffix}")] and not failures
+    assert found[-1].content == HARBOUR and found[-1].format == "html"
+
+    found, failures = read(cut)
+    assert len(failures) == 1 and "corrupt data" in failures[0].reason, failures
+    assert [r.id for r in found] == [f"r{i}" for i in range(len(found))]  # what came before the cut, nothing garbled

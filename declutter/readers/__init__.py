@@ -13,14 +13,14 @@ from pathlib import Path
 from typing import Iterator
 
 from declutter.readers.files import (
-    ERROR_REPORT_NAME, JSONL_SUFFIXES, TEXT_SUFFIXES, UNKNOWN_TYPE, WARC_SUFFIXES, entries_under, format_of_name, kind_of, open_binary,
+    ERROR_REPORT_NAME, JSONL_SUFFIXES, TEXT_SUFFIXES, UNKNOWN_TYPE, WARC_SUFFIXES, entries_under, format_of_name, kind_of,
     read_file, special_file,
 )
 from declutter.readers.jsonl import JsonlFields, read_jsonl
 from declutter.readers.record import Failure, Item, Record, read_at_most, too_large
 
 __all__ = [
-    "ERROR_REPORT_NAME", "Failure", "Item", "JsonlFields", "Record", "entries_under", "format_of_name", "kind_of", "open_binary", "read_inputs",
+    "ERROR_REPORT_NAME", "Failure", "Item", "JsonlFields", "Record", "entries_under", "format_of_name", "kind_of", "read_inputs",
     "JSONL_SUFFIXES", "TEXT_SUFFIXES", "WARC_SUFFIXES",
 ]
 

@@ -3,40 +3,39 @@ name), walking directories in a stable order with every unreadable part reported
 
 from __future__ import annotations
 
-import gzip
 import os
 import stat
-import zlib
 from pathlib import Path
 from typing import Iterator
 
+from declutter.readers.compression import DECOMPRESSION_ERRORS, open_decompressed, without_compression
 from declutter.readers.jsonl import JsonlFields, read_jsonl
 from declutter.readers.record import Failure, Item, Record, read_at_most, too_large
 from declutter.readers.warc import read_warc
 
-TEXT_SUFFIXES = (".txt", ".html", ".htm", ".txt.gz", ".html.gz", ".htm.gz")
-JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
+TEXT_SUFFIXES = (".txt", ".html", ".htm")  # each also compressed (COMPRESSION_SUFFIXES)
+JSONL_SUFFIXES = (".jsonl", ".ndjson")  # each also compressed
 WARC_SUFFIXES = (".warc", ".warc.gz", ".wet", ".wet.gz")  # WET: Common Crawl's extracted text (CC-MAIN-….warc.wet.gz)
 ERROR_REPORT_NAME = "declutter-errors.jsonl"  # a stdout run's error report: in a directory, never read as input
-UNKNOWN_TYPE = ("not read: unknown file type inside a directory (read: .txt, .html, .htm, .jsonl, .ndjson, .warc, .wet, each "
-                "optionally .gz); name the file itself to clean it as one document")
+UNKNOWN_TYPE = ("not read: unknown file type inside a directory (read: .txt, .html, .htm, .jsonl, .ndjson, each optionally "
+                ".gz, .bz2, .xz or .zst; .warc and .wet, optionally .gz); name the file itself to clean it as one document")
 
 
 def kind_of(path: Path) -> str | None:
     name = path.name.lower()
-    if name.endswith(JSONL_SUFFIXES):
-        return "jsonl"
     if name.endswith(WARC_SUFFIXES):
         return "warc"
+    name = without_compression(name)
+    if name.endswith(JSONL_SUFFIXES):
+        return "jsonl"
     if name.endswith(TEXT_SUFFIXES):
         return "document"
     return None
 
 
 def format_of_name(name: str) -> str:
-    """``html`` for a file named .html or .htm (gzipped or not), else ``auto`` (sniffed)."""
-    name = name.lower().removesuffix(".gz")
-    return "html" if name.endswith((".html", ".htm")) else "auto"
+    """``html`` for a file named .html or .htm (compressed or not), else ``auto`` (sniffed)."""
+    return "html" if without_compression(name).lower().endswith((".html", ".htm")) else "auto"
 
 
 def entries_under(root: Path) -> Iterator[Path | Failure]:
@@ -102,19 +101,19 @@ def read_file(path: Path, fields: JsonlFields, root: Path | None, max_bytes: int
     try:
         relative = str(path.relative_to(root)) if root is not None else path.name  # where its output goes (mirrored)
         if kind == "jsonl":
-            with open_binary(path) as handle:
+            with open_decompressed(path) as handle:
                 yield from _in_container(read_jsonl(handle, source, fields, max_bytes), relative)
         elif kind == "warc":
             yield from _in_container(read_warc(path, max_bytes), relative)
         else:
-            with open_binary(path) as handle:
+            with open_decompressed(path) as handle:
                 content = read_at_most(handle, max_bytes)
             if content is None:
                 yield Failure(key=source, id=source, source=source, reason=too_large(max_bytes))
                 return
             site = str(path.parent.relative_to(root)) if root is not None else str(path.parent)
             yield Record(key=source, id=source, source=source, content=content, format=format_of_name(path.name), site=site, relative=relative)
-    except (OSError, EOFError, zlib.error) as exc:
+    except DECOMPRESSION_ERRORS as exc:
         yield Failure(key=f"{source}#read", id=source, source=source, reason=f"unreadable file: {exc}")
 
 
@@ -126,6 +125,3 @@ def _in_container(items: Iterator[Item], container: str) -> Iterator[Item]:
         yield item
 
 
-def open_binary(path: Path):
-    """The file opened for reading bytes, gunzipped as it is read when its name ends in .gz."""
-    return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else path.open("rb")

@@ -8,10 +8,10 @@ import codecs
 import json
 import math
 import re
-import zlib
 from dataclasses import dataclass
 from typing import Iterator
 
+from declutter.readers.compression import DECOMPRESSION_ERRORS
 from declutter.readers.record import Failure, Item, Record, site_of
 
 
@@ -68,7 +68,7 @@ def read_jsonl(handle, source: str, fields: JsonlFields, max_bytes: int | None =
                 key=key, id=doc_id, source=source, content=content,
                 format="html" if fields.html else "auto", url=url, site=site_of(url), fields=obj,
             )
-    except (OSError, EOFError, zlib.error) as exc:
+    except DECOMPRESSION_ERRORS as exc:
         key = f"{source}#{line_number + 1}"
         yield Failure(key=key, id=key, source=source, reason=f"input ends in corrupt data after line {line_number}: {exc}")
 

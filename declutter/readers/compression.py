@@ -1,0 +1,75 @@
+"""Compressed input: gzip, bzip2, xz and Zstandard files, told by the last suffix of their name
+(``crawl.jsonl.zst``, ``page.html.gz``). The corpora users clean come in all four."""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import io
+import lzma
+import zlib
+from pathlib import Path
+from typing import BinaryIO
+
+import zstandard
+
+COMPRESSION_SUFFIXES = (".gz", ".bz2", ".xz", ".zst")
+#: what reading a damaged or cut compressed file raises, by decompressor
+DECOMPRESSION_ERRORS = (OSError, EOFError, zlib.error, lzma.LZMAError, zstandard.ZstdError)
+
+
+def without_compression(name: str) -> str:
+    """``name`` without its compression suffix: ``crawl.jsonl.zst`` → ``crawl.jsonl``."""
+    lowered = name.lower()
+    return next((name[: -len(s)] for s in COMPRESSION_SUFFIXES if lowered.endswith(s)), name)
+
+
+def open_decompressed(path: Path) -> BinaryIO:
+    """The file opened for reading bytes, decompressed as it is read when its name says so."""
+    name = path.name.lower()
+    if name.endswith(".gz"):
+        return gzip.open(path, "rb")
+    if name.endswith(".bz2"):
+        return bz2.open(path, "rb")
+    if name.endswith(".xz"):
+        return lzma.open(path, "rb")
+    if name.endswith(".zst"):
+        return io.BufferedReader(_ZstdReader(path.open("rb")))
+    return path.open("rb")
+
+
+class _ZstdReader(io.RawIOBase):
+    """Zstandard frames one after another, decompressed; a stream cut inside a frame raises
+    EOFError, as gzip's reader does (zstandard's own stream reader ends there without a word)."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self.raw = raw
+        self.frame = zstandard.ZstdDecompressor().decompressobj()
+        self.started = False  # whether the current frame has had any input
+        self.pending = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while not self.pending:
+            if self.frame.eof:  # the frame ended: what follows it starts the next one
+                rest = self.frame.unused_data
+                self.frame, self.started = zstandard.ZstdDecompressor().decompressobj(), False
+                if rest:
+                    self.pending, self.started = memoryview(self.frame.decompress(rest)), True
+                    continue
+            chunk = self.raw.read(1 << 16)
+            if not chunk:
+                if self.started and not self.frame.eof:
+                    raise EOFError("the Zstandard stream is cut short inside a frame")
+                return 0
+            self.pending, self.started = memoryview(self.frame.decompress(chunk)), True
+        n = min(len(buffer), len(self.pending))
+        buffer[:n] = self.pending[:n]
+        self.pending = self.pending[n:]  # a memoryview: no copy of the rest
+        return n
+
+    def close(self) -> None:
+        self.raw.close()
+        super().close()
