@@ -298,7 +298,8 @@ def _read_payload(record, max_bytes: int | None) -> tuple[bytes | None, str | No
         headers.replace_header("Content-Encoding", encoding[2:])
     if encoding == "br":  # warcio's brotli reader breaks on brotli 1.2: the payload is decoded here
         headers.remove_header("Content-Encoding")
-        return _brotli_decoded(record.content_stream().read(), max_bytes)
+        compressed = read_at_most(record.content_stream(), max_bytes)  # larger compressed, larger decoded: not held whole
+        return _brotli_decoded(compressed, max_bytes) if compressed is not None else (None, None)
     stream = record.content_stream()
     content = read_at_most(stream, max_bytes)
     decompressor = getattr(stream, "decompressor", None)
