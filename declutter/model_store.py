@@ -13,6 +13,7 @@ import os
 import platform
 import shutil
 import threading
+import warnings
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -139,6 +140,7 @@ def load_model(directory: str | Path | None = None, trust: bool = False, check_o
     ``check_only`` every check runs but nothing is unpickled: returns ``(None, manifest)``."""
     import joblib  # here, not at the top: ``declutter --help`` need not import scikit-learn
     import sklearn
+    from sklearn.exceptions import InconsistentVersionWarning
 
     from declutter import __version__
     from declutter.drop_rule import DropRule
@@ -181,7 +183,9 @@ def load_model(directory: str | Path | None = None, trust: bool = False, check_o
     if check_only:
         return None, manifest
     try:
-        model = joblib.load(model_path)
+        with warnings.catch_warnings():  # the minor version matches (checked above): a patch release apart is no news
+            warnings.simplefilter("ignore", InconsistentVersionWarning)
+            model = joblib.load(model_path)
     except Exception as exc:  # noqa: BLE001 - any unpickling failure means the file is unusable
         raise ModelError(f"could not load {model_path}: {exc}") from exc
     unknown = set(map(str, model.classes_)) - set(LABELS)

@@ -3,8 +3,9 @@
     python scripts/benchmark_batch.py [--documents 20000]
 
 Generates a JSONL corpus (half plain text, half HTML) of N and 2N documents, cleans it with
-`-j 1` and `-j 2`, and prints records/s, the speed-up, and the peak RSS of the whole process tree
-(parent + workers, from getrusage of the children) for N and 2N documents.
+`-j 1` and `-j 2`, and prints records/s, the speed-up, and the peak RSS of the largest process of
+the run (parent or a worker: getrusage of the children gives the largest, not their sum) for N
+and 2N documents.
 """
 
 from __future__ import annotations

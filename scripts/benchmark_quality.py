@@ -1,6 +1,6 @@
 """Accuracy of declutter and its peers on the WCXB validation pages (never trained on).
 
-    pip install -e '.[bench]'
+    python -m pip install -U pip && pip install -e '.[bench]'   # pip 23's resolver trips over the peers' lxml[html-clean]
     python scripts/benchmark_quality.py [--json out.json] [--limit N] [--model DIR]
 
 HTML input: token precision / recall / F1 of each tool's output against ``main_content`` (bag of

@@ -1,6 +1,6 @@
 """Speed of declutter and its peers, one core, on the same WCXB pages in the same order.
 
-    pip install -e '.[bench]'
+    python -m pip install -U pip && pip install -e '.[bench]'   # pip 23's resolver trips over the peers' lxml[html-clean]
     python scripts/benchmark_speed.py [--pages 200] [--repeats 3] [--tools declutter trafilatura]
 
 Prints pages/s per tool (median of the repeats) and its ratio to trafilatura, with two floors:

@@ -1,6 +1,6 @@
 """The extractors users would pick instead of declutter, behind one signature: html -> text.
 
-Installed with ``pip install -e '.[bench]'``. A tool that is missing or fails on a page gives
+Installed with ``python -m pip install -U pip && pip install -e '.[bench]'`` (pip 23 cannot resolve them). A tool that is missing or fails on a page gives
 an empty string for that page (and is counted as such); nothing here is timed.
 """
 

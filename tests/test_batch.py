@@ -425,6 +425,20 @@ def _children(pid: int) -> list[int]:
     return [int(c) for c in path.read_text().split()] if path.exists() else []
 
 
+def _workers(run_: subprocess.Popen) -> list[int]:
+    """The worker processes of a run: forked children with the run's command line (taken from the
+    arguments, not from /proc: read right after Popen, that is often still empty)."""
+    own = b"".join(os.fsencode(a) + b"\0" for a in run_.args)
+    found = []
+    for child in _children(run_.pid):
+        try:
+            if Path(f"/proc/{child}/cmdline").read_bytes() == own:
+                found.append(child)
+        except OSError:  # gone meanwhile
+            continue
+    return found
+
+
 def test_a_worker_killed_mid_run_costs_no_record(tmp_path):
     """A worker killed by the system (out of memory, say) broke the pool: a traceback, the batch
     aborted. The pool is replaced and the chunks it held are cleaned again."""
@@ -436,12 +450,11 @@ def test_a_worker_killed_mid_run_costs_no_record(tmp_path):
     out = tmp_path / "out.jsonl"
     run_ = subprocess.Popen([sys.executable, "-m", "declutter", "clean", str(data), "-o", str(out), "-q", "-j", "2"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    own = Path(f"/proc/{run_.pid}/cmdline").read_bytes()
     killed = None
     deadline = time.monotonic() + 120
     while killed is None and run_.poll() is None and time.monotonic() < deadline:
         part = tmp_path / "out.jsonl.part"
-        workers = [c for c in _children(run_.pid) if Path(f"/proc/{c}/cmdline").exists() and Path(f"/proc/{c}/cmdline").read_bytes() == own]
+        workers = _workers(run_)
         if workers and part.exists():  # the run has started: let the workers load the model and clean
             time.sleep(1.5)
             try:
@@ -468,12 +481,11 @@ def test_a_worker_killed_while_input_is_read_and_a_record_too_deep_to_send_cost_
     deep = '{"id": "deep", "text": "The harbour wall.", "meta": ' + "[" * 600 + "]" * 600 + "}\n"
     run_.stdin.write("".join(line(i) for i in range(200)).encode() + deep.encode())
     run_.stdin.flush()
-    own = Path(f"/proc/{run_.pid}/cmdline").read_bytes()
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and not ((tmp_path / "out.jsonl.part").exists() and (tmp_path / "out.jsonl.part").stat().st_size):
         time.sleep(0.02)  # the workers are cleaning the first chunks
     time.sleep(0.5)  # and the parent now waits for more input
-    workers = [c for c in _children(run_.pid) if Path(f"/proc/{c}/cmdline").exists() and Path(f"/proc/{c}/cmdline").read_bytes() == own]
+    workers = _workers(run_)
     assert workers, "no worker process found"
     os.kill(workers[0], signal.SIGKILL)
     time.sleep(0.5)

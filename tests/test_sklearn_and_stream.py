@@ -77,7 +77,7 @@ NEWS = [
 def test_transformer_reads_a_one_column_dataframe_or_array_as_its_documents(cleaner, seed_page):
     """Iterating a DataFrame yields its column names, and a 2-D array its rows: each was
     taken for one document, so 3 rows came back as 1 text (or all blank with on_error="empty")."""
-    import pandas as pd
+    pd = pytest.importorskip("pandas")  # comes with the spark extra
 
     frame = pd.DataFrame({"text": [*NEWS, seed_page], "id": [1, 2, 3, 4]})
     expected = np.array([[cleaner.clean(doc)] for doc in frame["text"]], dtype=object)
@@ -94,7 +94,7 @@ def test_transformer_reads_a_one_column_dataframe_or_array_as_its_documents(clea
 
 def test_transformer_inside_a_column_transformer_with_a_list_of_columns(cleaner, seed_page):
     """ColumnTransformer hands a step chosen by a list of columns a DataFrame and stacks 2-D outputs."""
-    import pandas as pd
+    pd = pytest.importorskip("pandas")  # comes with the spark extra
     from sklearn.compose import ColumnTransformer
 
     frame = pd.DataFrame({"text": [seed_page, *NEWS], "section": ["world", "local", "local", "local"]})

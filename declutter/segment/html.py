@@ -101,7 +101,7 @@ def parse_html(html: str | bytes) -> tuple[etree._Element | None, bool]:
         root = etree.fromstring(data, parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         raise HtmlError(f"HTML parse error: {exc}") from exc
-    too_deep = any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log)
+    too_deep = any(e.type_name == "ERR_RESOURCE_LIMIT" or "Excessive depth" in e.message for e in parser.error_log)  # lxml < 6.0.2: type unknown
     return root, too_deep
 
 
