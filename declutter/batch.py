@@ -228,7 +228,7 @@ def run_batch(items: Iterable[Item], options: BatchOptions, total: int | None = 
             summary.read += 1  # counted as handled, so that read = written + failed even when the run stops
             if status == "ok" and tree is not None:
                 try:
-                    tree.write(value["key"], paths[value["key"]].popleft(), value["text"])
+                    tree.write(paths[value["key"]].popleft(), value["text"])
                 except OSError as exc:  # this record's file cannot be written (a name the file system refuses): its failure
                     status, value = "failed", Failure(key=value["key"], id=value["id"], source=value["source"], reason=f"output not written: {exc}",
                                                       extra={"url": value["url"]} if value.get("url") else {})
@@ -264,7 +264,7 @@ def run_batch(items: Iterable[Item], options: BatchOptions, total: int | None = 
             for item in chunk:
                 finished = item.key in done
                 if tree is not None and isinstance(item, Record):
-                    relative, finished = tree.claim(item.key, *tree_paths(item))
+                    relative, finished = tree.claim(*tree_paths(item))
                     if not finished:
                         paths.setdefault(item.key, deque()).append(relative)
                 if finished:

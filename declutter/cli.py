@@ -170,7 +170,7 @@ def clean(inputs, output, input_format, output_format, keep, tags, id_field, tex
         threshold=threshold, headers=output is None and output_format == "text" and _several_records(inputs, stdin_jsonl),
     )
     stdin_kind = "jsonl" if stdin_jsonl else "document"
-    once = [raw for raw in inputs if raw == "-" or not (Path(raw).is_file() or Path(raw).is_dir())]
+    once = [raw for raw in inputs if raw == "-" or (Path(raw).exists() and not (Path(raw).is_file() or Path(raw).is_dir()))]
     if site_repeats and once:  # a pipe's second pass would read nothing (<(...)) or block (a FIFO)
         raise click.UsageError(f"--site-repeats reads the input twice and cannot be used with stdin or a pipe ({once[0]})")
     total = _count_documents(inputs)

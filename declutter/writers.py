@@ -90,13 +90,15 @@ TREE_INDEX_NAME = ".declutter-index.jsonl"  # in an output directory: which reco
 
 class TreeWriter:
     """One ``.txt`` file per record under ``root``, no two records of a run on the same file. Each
-    file written is noted in ``TREE_INDEX_NAME`` (record key, path), so that ``--resume`` knows
-    which records are done and gives the others files of their own, whatever changed meanwhile
-    (a record that failed to read before, a new input file)."""
+    file written is noted in ``TREE_INDEX_NAME`` under the record's own name (its whole path
+    relative to the input, ``sub/page.html.txt``: the same however the input is spelt), so that
+    ``--resume`` knows which records are done and gives the others files of their own, whatever
+    changed meanwhile (a record that failed to read before, a new input file)."""
 
     def __init__(self, root: Path, resume: bool = False) -> None:
         self.root = root
         self.claimed: set[Path] = set()
+        self.names: dict[str, str] = {}  # path claimed → the record's own name
         root.mkdir(parents=True, exist_ok=True)
         # a run killed mid-write leaves its temporary file (".page.txt.x1y2.tmp") behind
         for stale in root.rglob(f".*.txt.*{_TEMPORARY_SUFFIX}"):
@@ -105,30 +107,36 @@ class TreeWriter:
         self.earlier: dict[str, list[str]] = _tree_index(index) if resume else {}
         self.reserved = {self.target(p) for paths in self.earlier.values() for p in paths}  # earlier runs' files
         self.index = index.open("a" if resume else "w", encoding="utf-8", errors="surrogateescape")
+        if resume and index.stat().st_size and not index.read_bytes().endswith(b"\n"):
+            self.index.write("\n")  # a line cut short by a kill: the next entry starts a line of its own
 
-    def claim(self, key: str, preferred: str, alternative: str) -> tuple[str, bool]:
-        """The relative path of record ``key``'s file, and whether an earlier run (``--resume``)
-        wrote it already. A record an earlier run wrote gets that file again; any other the first
+    def claim(self, preferred: str, alternative: str) -> tuple[str, bool]:
+        """The relative path of a record's file, and whether an earlier run (``--resume``) wrote it
+        already. ``alternative`` (the whole name) is the record's own name: a record an earlier run
+        wrote gets that file again (the n-th record of one name, the n-th file); any other the first
         of ``preferred``, ``alternative`` and ``alternative`` numbered (``name-2.txt``, within the
         name length limit) that no record of this run or an earlier one has."""
-        if self.earlier.get(key):
-            relative = self.earlier[key].pop(0)
+        if self.earlier.get(alternative):
+            relative = self.earlier[alternative].pop(0)
             self.claimed.add(self.target(relative))
+            self.names[relative] = alternative
             return relative, self.target(relative).exists()
         base = self.target(alternative)
         numbered = (base.with_name(safe_name(f"{base.stem[: _MAX_NAME - 20]}-{n}{base.suffix}")) for n in count(2))
         for target in chain((self.target(preferred), base), numbered):
             if target not in self.claimed and target not in self.reserved:
                 self.claimed.add(target)
-                return target.relative_to(self.root).as_posix(), False
+                relative = target.relative_to(self.root).as_posix()
+                self.names[relative] = alternative
+                return relative, False
         raise AssertionError("unreachable: numbered names never run out")
 
     def target(self, relative: str) -> Path:
         return self.root / safe_relative_path(relative)
 
-    def write(self, key: str, relative: str, text: str) -> None:
+    def write(self, relative: str, text: str) -> None:
         atomic_write(self.target(relative), text + "\n" if text else "")
-        self.index.write(json.dumps({"key": key, "path": relative}, ensure_ascii=False) + "\n")
+        self.index.write(json.dumps({"record": self.names.pop(relative), "path": relative}, ensure_ascii=False) + "\n")
         self.index.flush()
 
     def close(self) -> None:
@@ -136,8 +144,8 @@ class TreeWriter:
 
 
 def _tree_index(path: Path) -> dict[str, list[str]]:
-    """Record key → the files an earlier run wrote for it, in order; a line cut short by a kill is
-    no entry (its record is cleaned again)."""
+    """A record's own name → the files an earlier run wrote for records of that name, in order; a
+    line cut short by a kill is no entry (its record is cleaned again)."""
     earlier: dict[str, list[str]] = {}
     if not path.exists():
         return earlier
@@ -145,7 +153,7 @@ def _tree_index(path: Path) -> dict[str, list[str]]:
         for line in handle:
             try:
                 entry = json.loads(line)
-                earlier.setdefault(entry["key"], []).append(entry["path"])
+                earlier.setdefault(entry["record"], []).append(entry["path"])
             except (ValueError, KeyError, TypeError):
                 continue
     return earlier

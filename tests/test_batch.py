@@ -205,6 +205,9 @@ def test_resume_into_a_directory_gives_records_that_failed_or_are_new_files_of_t
     assert texts == ["From the new page", "From the page", "From the text file"]
     assert "read 1, cleaned 1" in done.stderr.decode() and "skipped (already done) 1" in done.stderr.decode()
     assert "read 1, cleaned 1" in again.stderr.decode() and "skipped (already done) 2" in again.stderr.decode()
+    spelt_otherwise = run("in", "-o", "out", "--resume", cwd=tmp_path, check_rc=0)  # the index must not key on the path as typed
+    assert "read 0" in spelt_otherwise.stderr.decode() and "skipped (already done) 3" in spelt_otherwise.stderr.decode()
+    assert len(list(out.glob("*.txt"))) == 3
 
 
 def test_site_repetition_drops_what_repeats_across_a_site_but_not_a_shared_quote(tmp_path):
@@ -400,6 +403,9 @@ def test_site_repeats_refuses_a_pipe_it_could_read_only_once(tmp_path):
     os.mkfifo(fifo)
     done = subprocess.run([sys.executable, "-m", "declutter", "clean", str(fifo), "--site-repeats", "2"], capture_output=True, timeout=60)
     assert done.returncode == 2 and "cannot be used with stdin or a pipe" in done.stderr.decode()
+    (tmp_path / "a.txt").write_text("The council voted on Tuesday to extend the harbour wall by forty metres.\n")
+    done = run(tmp_path / "missing.txt", tmp_path / "a.txt", "--site-repeats", "2", "-o", tmp_path / "out.jsonl", check_rc=1)
+    assert "missing.txt" in (tmp_path / "out.jsonl.errors.jsonl").read_text() and len((tmp_path / "out.jsonl").read_text().splitlines()) == 1
 
 
 def test_several_documents_on_stdout_are_each_named_as_head_names_files(tmp_path, seed_text, seed_expected, seed_page):

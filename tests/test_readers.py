@@ -326,10 +326,13 @@ def test_a_record_without_content_length_in_an_uncompressed_warc_is_a_failure_an
     assert [(f.extra["url"], f.reason.split(":")[0]) for f in failures] == [("http://a.example/2", "WARC record without Content-Length")]
 
 
-def test_a_content_length_too_large_in_an_uncompressed_warc_fails_its_record_alone(tmp_path):
-    """One overstated Content-Length swallowed every record after it, and only its own was reported."""
+@pytest.mark.parametrize("over", [10 ** 9, 60])
+def test_a_content_length_too_large_in_an_uncompressed_warc_fails_its_record_alone(tmp_path, over):
+    """One overstated Content-Length swallowed every record after it, and only its own was
+    reported; one that ends inside the next record lost that one."""
     records = [raw_record(f"http://a.example/{i}", http_block(HARBOUR)) for i in range(5)]
-    records[1] = records[1].replace(b"Content-Length: ", b"Content-Length: 99999", 1)
+    length = len(http_block(HARBOUR))
+    records[1] = records[1].replace(f"Content-Length: {length}".encode(), f"Content-Length: {length + over}".encode(), 1)
     path = tmp_path / "crawl.warc"
     path.write_bytes(b"".join(records))
 
@@ -339,10 +342,10 @@ def test_a_content_length_too_large_in_an_uncompressed_warc_fails_its_record_alo
     assert [f.extra.get("url") for f in failures] == ["http://a.example/1"]
 
 
-@pytest.mark.parametrize("gap", [b"\n", b"\r\n\r\n"])
+@pytest.mark.parametrize("gap", [b"\n", b"\r\n\r\n", b"garbage line\n"])
 def test_a_stray_line_between_gzip_members_loses_no_record(tmp_path, gap):
     """warcio read the line as a record without type or length, which swallowed the rest of the
-    file: 5 of 12 pages read, no failure, exit 0."""
+    file: 5 of 12 pages read, no failure, exit 0. Blank bytes lose nothing; others are reported."""
     path = tmp_path / "crawl.warc.gz"
     payloads = news_warc(path, count=4)
     data = path.read_bytes()
@@ -352,7 +355,10 @@ def test_a_stray_line_between_gzip_members_loses_no_record(tmp_path, gap):
     found, failures = read(path)
 
     assert [r.content for r in found] == list(payloads.values())
-    assert len(failures) == 1 and "no WARC record" in failures[0].reason and f"from offset {cut} to {cut + len(gap)}," in failures[0].reason
+    if gap.strip():
+        assert len(failures) == 1 and f"from offset {cut} to {cut + len(gap)}," in failures[0].reason
+    else:
+        assert failures == []
 
 
 def test_a_warc_gzipped_as_one_stream_is_read_whole(tmp_path):
@@ -817,3 +823,18 @@ def test_jsonl_and_text_files_compressed_four_ways_are_read_and_a_cut_one_fails(
     found, failures = read(cut)
     assert len(failures) == 1 and "corrupt data" in failures[0].reason, failures
     assert [r.id for r in found] == [f"r{i}" for i in range(len(found))]  # what came before the cut, nothing garbled
+
+
+@pytest.mark.parametrize("suffix", [".bz2", ".xz", ".zst"])
+def test_a_warc_compressed_otherwise_than_gzip_fails_instead_of_being_one_text(tmp_path, suffix):
+    """Named .warc.zst, it was decompressed and cleaned as one document of WARC headers, exit 0."""
+    import bz2
+    import lzma
+
+    import zstandard
+
+    compress = {".bz2": bz2.compress, ".xz": lzma.compress, ".zst": zstandard.ZstdCompressor().compress}[suffix]
+    path = tmp_path / f"crawl.warc{suffix}"
+    path.write_bytes(compress(raw_record("http://a.example/1", http_block(HARBOUR))))
+    found, failures = read(path)
+    assert found == [] and [f.reason.split(":")[0] for f in failures] == ["a WARC file is read uncompressed or gzipped (.warc, .warc.gz)"]

@@ -38,6 +38,11 @@ def open_decompressed(path: Path) -> BinaryIO:
     return path.open("rb")
 
 
+#: compressed bytes decompressed at a time: a Zstandard block of 3 bytes can stand for 128 KB, so a
+#: piece of 1 KB gives at most ~40 MB (a 64 KB piece of a "zstd bomb" gave gigabytes at once)
+_ZSTD_PIECE = 1024
+
+
 class _ZstdReader(io.RawIOBase):
     """Zstandard frames one after another, decompressed; a stream cut inside a frame raises
     EOFError, as gzip's reader does (zstandard's own stream reader ends there without a word)."""
@@ -59,7 +64,7 @@ class _ZstdReader(io.RawIOBase):
                 if rest:
                     self.pending, self.started = memoryview(self.frame.decompress(rest)), True
                     continue
-            chunk = self.raw.read(1 << 16)
+            chunk = self.raw.read(_ZSTD_PIECE)
             if not chunk:
                 if self.started and not self.frame.eof:
                     raise EOFError("the Zstandard stream is cut short inside a frame")

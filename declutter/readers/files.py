@@ -98,6 +98,10 @@ def _directory_failure(path: str, error: OSError) -> Failure:
 def read_file(path: Path, fields: JsonlFields, root: Path | None, max_bytes: int | None = None) -> Iterator[Item]:
     kind = kind_of(path) or "document"
     source = str(path)
+    if kind == "document" and without_compression(path.name.lower()).endswith((".warc", ".wet")):  # .warc.zst, say
+        yield Failure(key=source, id=source, source=source,
+                      reason="a WARC file is read uncompressed or gzipped (.warc, .warc.gz): decompress it first")
+        return
     try:
         relative = str(path.relative_to(root)) if root is not None else path.name  # where its output goes (mirrored)
         if kind == "jsonl":

@@ -80,11 +80,21 @@ def read_warc(path: Path, max_bytes: int | None = None) -> Iterator[Item]:
         offset = lost[0] if lost[0] >= last_seen else last_seen + 1
         at_the_end = isinstance(lost[1], _CutTail)  # nothing after it to read on at
         start = _next_record_start(path, offset + 1) if start is not None and not at_the_end else None
-        if lost[1] is None:  # a record that ran on over the next ones, failed on its own: read on after it
-            continue
+        if lost[1] is None or (start is not None and _blank_bytes(path, offset, start)):
+            continue  # a record that ran on over the next ones, failed on its own, or blank bytes: read on after it
         key = f"{source}@{offset}+"
         where = f"from offset {offset} to {start}" if start is not None else f"from offset {offset} on"
         yield Failure(key=key, id=key, source=source, reason=f"corrupt WARC data: the file could not be read {where}, any records there are lost: {lost[1]}")
+
+
+def _blank_bytes(path: Path, start: int, end: int) -> bool:
+    """Whether the bytes of the file from ``start`` to ``end`` are whitespace (blank lines between
+    records or between gzip members): skipping them loses nothing."""
+    if end - start > 4096:
+        return False
+    with path.open("rb") as handle:
+        handle.seek(start)
+        return not handle.read(end - start).strip()
 
 
 def _gunzipped_whole(path: Path, source: str, max_bytes: int | None, skip: int) -> Iterator[Item]:
@@ -232,6 +242,9 @@ def _warc_items(open_file, source: str, max_bytes: int | None, start: int = 0) -
     read_to = start  # where the last record read ends
     with open_file() as handle:
         handle.seek(start)
+        gzipped = handle.read(2) == _GZIP_MAGIC
+        size = os.fstat(handle.fileno()).st_size if hasattr(handle, "fileno") else None  # a gunzipped stream has none
+        handle.seek(start)
         iterator = ArchiveIterator(handle, check_digests=True)
         try:
             while True:
@@ -257,16 +270,22 @@ def _warc_items(open_file, source: str, max_bytes: int | None, start: int = 0) -
                 # a record cut short by corrupt gzip data: warcio reads nothing after it
                 lost = (offset, report) if report and _missing_bytes(record) else None
                 if not record.rec_type and record.format == "warc" and not record.rec_headers.protocol:
-                    # no WARC record at all (a stray line between gzip members), which warcio reads to
-                    # the end of the file: a loss unless all that is left is blank (empty members, line ends)
-                    if _cut_short_tail(handle, offset) is not None:
+                    # no WARC record at all: blank lines or an empty gzip member (harmless, warcio reads
+                    # on), or a stray line between gzip members, which warcio reads to the end of the
+                    # file, over the records after it
+                    if size is None or read_to < size:
+                        continue
+                    if _cut_short_tail(handle, offset) is not None:  # more than blank bytes after it
+                        if offset == 0 and gzipped:  # a file gzipped as one stream that opens with a blank line
+                            raise _WholeGzip from ValueError("no WARC record where the first gzip member starts")
                         lost = (offset, "bytes that are no WARC record (a stray line between two gzip members?)")
                     break
                 if not record.rec_type and record.format == "warc":  # cut in its first header lines
                     key = f"{source}@{offset}"
                     yield Failure(key=key, id=key, source=source, reason="WARC record without WARC-Type: cut short or damaged")
                 plain = record.format == "warc" and iterator.reader.decompressor is None
-                if not lost and plain and (record.length is None or _missing_bytes(record)):
+                wrong_length = record.length is None or _missing_bytes(record) or "not followed by newline" in report
+                if not lost and plain and wrong_length:
                     # a Content-Length missing or too large in a plain file: the record ran on over the
                     # records after it; it fails below, and they are read from where the next one starts
                     lost = (offset, None)
@@ -278,6 +297,8 @@ def _warc_items(open_file, source: str, max_bytes: int | None, start: int = 0) -
                     yield _warc_item(record, content, source, offset, damage, max_bytes)
                 if lost:
                     break
+        except _WholeGzip:
+            raise
         except Exception as exc:  # noqa: BLE001 - warcio raises many kinds of error on corrupt data
             if "non-chunked gzip file" in str(exc):
                 raise _WholeGzip from exc
