@@ -90,8 +90,8 @@ TREE_INDEX_NAME = ".declutter-index.jsonl"  # in an output directory: which reco
 
 class TreeWriter:
     """One ``.txt`` file per record under ``root``, no two records of a run on the same file. Each
-    file written is noted in ``TREE_INDEX_NAME`` under the record's own name (its whole path
-    relative to the input, ``sub/page.html.txt``: the same however the input is spelt), so that
+    file written is noted in ``TREE_INDEX_NAME`` under the record's identity (its file's real path,
+    and its place in that file: the same however the input is spelt), so that
     ``--resume`` knows which records are done and gives the others files of their own, whatever
     changed meanwhile (a record that failed to read before, a new input file)."""
 
@@ -110,16 +110,16 @@ class TreeWriter:
         if resume and index.stat().st_size and not index.read_bytes().endswith(b"\n"):
             self.index.write("\n")  # a line cut short by a kill: the next entry starts a line of its own
 
-    def claim(self, preferred: str, alternative: str) -> tuple[str, bool]:
+    def claim(self, identity: str, preferred: str, alternative: str) -> tuple[str, bool]:
         """The relative path of a record's file, and whether an earlier run (``--resume``) wrote it
-        already. ``alternative`` (the whole name) is the record's own name: a record an earlier run
-        wrote gets that file again (the n-th record of one name, the n-th file); any other the first
-        of ``preferred``, ``alternative`` and ``alternative`` numbered (``name-2.txt``, within the
-        name length limit) that no record of this run or an earlier one has."""
-        if self.earlier.get(alternative):
-            relative = self.earlier[alternative].pop(0)
+        already. ``identity`` names the record whatever its input path is spelt like: a record an
+        earlier run wrote gets that file again (the n-th record of one identity, the n-th file); any
+        other the first of ``preferred``, ``alternative`` and ``alternative`` numbered (``name-2.txt``,
+        within the name length limit) that no record of this run or an earlier one has."""
+        if self.earlier.get(identity):
+            relative = self.earlier[identity].pop(0)
             self.claimed.add(self.target(relative))
-            self.names[relative] = alternative
+            self.names[relative] = identity
             return relative, self.target(relative).exists()
         base = self.target(alternative)
         numbered = (base.with_name(safe_name(f"{base.stem[: _MAX_NAME - 20]}-{n}{base.suffix}")) for n in count(2))
@@ -127,7 +127,7 @@ class TreeWriter:
             if target not in self.claimed and target not in self.reserved:
                 self.claimed.add(target)
                 relative = target.relative_to(self.root).as_posix()
-                self.names[relative] = alternative
+                self.names[relative] = identity
                 return relative, False
         raise AssertionError("unreachable: numbered names never run out")
 
@@ -144,8 +144,8 @@ class TreeWriter:
 
 
 def _tree_index(path: Path) -> dict[str, list[str]]:
-    """A record's own name → the files an earlier run wrote for records of that name, in order; a
-    line cut short by a kill is no entry (its record is cleaned again)."""
+    """A record's identity → the files an earlier run wrote for records of it, in order; a line
+    cut short by a kill is no entry (its record is cleaned again)."""
     earlier: dict[str, list[str]] = {}
     if not path.exists():
         return earlier

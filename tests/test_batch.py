@@ -210,6 +210,20 @@ def test_resume_into_a_directory_gives_records_that_failed_or_are_new_files_of_t
     assert len(list(out.glob("*.txt"))) == 3
 
 
+def test_resume_tells_apart_two_input_directories_holding_the_same_names(tmp_path):
+    """Records were named by their path inside their input: a/one.html, which failed, took
+    b/one.html's file for done on --resume, and its story was never written."""
+    story = "The council voted on Tuesday to extend the harbour wall by forty metres, officials said."
+    for root, padding in (("a", 100), ("b", 0)):
+        (tmp_path / root).mkdir()
+        (tmp_path / root / "one.html").write_text(f"<html><body><p>Story {root}: {story}</p></body></html>" + "<!-- padding -->" * padding)
+    out = tmp_path / "out"
+    run(tmp_path / "a", tmp_path / "b", "-o", out, "-q", "--max-bytes", "1000", check_rc=1)
+    done = run(tmp_path / "a", tmp_path / "b", "-o", out, "--resume", check_rc=0)
+    assert "read 1, cleaned 1" in done.stderr.decode() and "skipped (already done) 1" in done.stderr.decode()
+    assert sorted(p.read_text().split(":")[0] for p in out.glob("*.txt")) == ["Story a", "Story b"]
+
+
 def test_site_repetition_drops_what_repeats_across_a_site_but_not_a_shared_quote(tmp_path):
     quote = "“We will rebuild the pier before summer,” the mayor said at the harbour meeting on Tuesday evening."
     footer = "Harbour Ledger, 12 Quay Street. Sign up for our morning briefing and read us on the app."

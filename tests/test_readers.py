@@ -838,3 +838,21 @@ def test_a_warc_compressed_otherwise_than_gzip_fails_instead_of_being_one_text(t
     path.write_bytes(compress(raw_record("http://a.example/1", http_block(HARBOUR))))
     found, failures = read(path)
     assert found == [] and [f.reason.split(":")[0] for f in failures] == ["a WARC file is read uncompressed or gzipped (.warc, .warc.gz)"]
+
+
+def test_a_record_glued_to_one_without_its_blank_line_is_reported_and_leading_blanks_lose_nothing(tmp_path):
+    """A record not followed by its blank line: the next, glued to its text ("</html>WARC/1.0"), was
+    skipped without a word. One line end before a plain file's first record lost that record."""
+    records = [raw_record(f"http://a.example/{i}", http_block(HARBOUR)) for i in range(4)]
+    glued = tmp_path / "glued.warc"
+    glued.write_bytes(records[0] + records[1][:-4] + records[2] + records[3])
+    found, failures = read(glued)
+    assert len(found) + len(failures) >= 4 and any(f.key.endswith("+") for f in failures)  # the lost range is named
+    assert "http://a.example/3" in [r.url for r in found]
+
+    lead = tmp_path / "lead.warc"
+    lead.write_bytes(b"\n" + b"".join(records))
+    assert [r.url for r in read(lead)[0]] == [f"http://a.example/{i}" for i in range(4)] and read(lead)[1] == []
+    gzipped = tmp_path / "lead.warc.gz"
+    gzipped.write_bytes(b"\r\n" + b"".join(gzip.compress(r) for r in records))  # blank bytes before the first member
+    assert [r.url for r in read(gzipped)[0]] == [f"http://a.example/{i}" for i in range(4)] and read(gzipped)[1] == []

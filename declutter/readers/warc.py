@@ -80,8 +80,10 @@ def read_warc(path: Path, max_bytes: int | None = None) -> Iterator[Item]:
         offset = lost[0] if lost[0] >= last_seen else last_seen + 1
         at_the_end = isinstance(lost[1], _CutTail)  # nothing after it to read on at
         start = _next_record_start(path, offset + 1) if start is not None and not at_the_end else None
-        if lost[1] is None or (start is not None and _blank_bytes(path, offset, start)):
-            continue  # a record that ran on over the next ones, failed on its own, or blank bytes: read on after it
+        if start is not None and _blank_bytes(path, offset, start):
+            continue  # blank bytes between records or members: nothing lost
+        if isinstance(lost[1], _WrongLength) and not _holds_record_start(path, offset + 1, start):
+            continue  # what was skipped is the damaged record alone, which failed on its own
         key = f"{source}@{offset}+"
         where = f"from offset {offset} to {start}" if start is not None else f"from offset {offset} on"
         yield Failure(key=key, id=key, source=source, reason=f"corrupt WARC data: the file could not be read {where}, any records there are lost: {lost[1]}")
@@ -117,6 +119,26 @@ def _gunzipped_whole(path: Path, source: str, max_bytes: int | None, skip: int) 
 
 class _CutTail(str):
     """The reason of a loss at the very end of a file: there is nothing after it to read on at."""
+
+
+class _WrongLength(str):
+    """The reason of a loss after a record of a plain file whose Content-Length is missing or wrong."""
+
+
+def _holds_record_start(path: Path, start: int, end: int | None) -> bool:
+    """Whether "WARC/1." occurs in the file between ``start`` and ``end`` (the end of the file
+    when None): a record's start, even one glued to the text before it."""
+    with path.open("rb") as handle:
+        handle.seek(start)
+        tail = b""
+        while end is None or handle.tell() < end:
+            block = handle.read(1 << 20 if end is None else min(1 << 20, end - handle.tell()))
+            if not block:
+                return False
+            if b"WARC/1." in tail + block:
+                return True
+            tail = block[-8:]
+        return False
 
 
 def _cut_short_tail(handle, read_to: int) -> tuple[int, str] | None:
@@ -157,9 +179,9 @@ def _next_record_start(path: Path, after: int) -> int | None:
     """The offset of the first record at or after ``after`` that starts intact: a gzip member that
     opens with "WARC/" in a gzipped file, a "WARC/1." line in a plain one; None when there is none."""
     with path.open("rb") as handle:
-        gzipped = handle.read(2) == _GZIP_MAGIC
+        gzipped = handle.read(64).lstrip().startswith(_GZIP_MAGIC)  # blank lines before the first member, say
         marker = _GZIP_MAGIC + b"\x08" if gzipped else b"\nWARC/1."
-        position, tail = after, b""
+        position, tail = (after if gzipped else max(0, after - 1)), b""  # a plain marker's line end may sit just before
         while True:
             handle.seek(position)
             block = handle.read(1 << 20)
@@ -242,7 +264,8 @@ def _warc_items(open_file, source: str, max_bytes: int | None, start: int = 0) -
     read_to = start  # where the last record read ends
     with open_file() as handle:
         handle.seek(start)
-        gzipped = handle.read(2) == _GZIP_MAGIC
+        head = handle.read(64)
+        one_stream = head.startswith(_GZIP_MAGIC)  # a gzip stream from the first byte: maybe one for the whole file
         size = os.fstat(handle.fileno()).st_size if hasattr(handle, "fileno") else None  # a gunzipped stream has none
         handle.seek(start)
         iterator = ArchiveIterator(handle, check_digests=True)
@@ -276,7 +299,7 @@ def _warc_items(open_file, source: str, max_bytes: int | None, start: int = 0) -
                     if size is None or read_to < size:
                         continue
                     if _cut_short_tail(handle, offset) is not None:  # more than blank bytes after it
-                        if offset == 0 and gzipped:  # a file gzipped as one stream that opens with a blank line
+                        if offset == 0 and one_stream:  # a file gzipped as one stream that opens with a blank line
                             raise _WholeGzip from ValueError("no WARC record where the first gzip member starts")
                         lost = (offset, "bytes that are no WARC record (a stray line between two gzip members?)")
                     break
@@ -285,10 +308,10 @@ def _warc_items(open_file, source: str, max_bytes: int | None, start: int = 0) -
                     yield Failure(key=key, id=key, source=source, reason="WARC record without WARC-Type: cut short or damaged")
                 plain = record.format == "warc" and iterator.reader.decompressor is None
                 wrong_length = record.length is None or _missing_bytes(record) or "not followed by newline" in report
-                if not lost and plain and wrong_length:
-                    # a Content-Length missing or too large in a plain file: the record ran on over the
-                    # records after it; it fails below, and they are read from where the next one starts
-                    lost = (offset, None)
+                if not lost and plain and wrong_length and size is not None:
+                    # a Content-Length missing or wrong in a plain file: the record ran on over the records
+                    # after it (or stopped inside it); it fails below, and reading goes on where the next starts
+                    lost = (offset, _WrongLength("a record whose Content-Length is missing or wrong, so that where it ends is unknown"))
                 if record.rec_type in DOCUMENT_RECORDS:
                     damage = _damage(record, report) or unreadable or _without_length(record, iterator)
                     if bare and wanted and not report:
@@ -351,7 +374,7 @@ def _without_length(record, iterator) -> str | None:
     where the next one starts)."""
     if record.length is not None or record.format != "warc" or iterator.reader.decompressor is not None:
         return None
-    return "WARC record without Content-Length: where it ends is unknown (the records after it are read on their own)"
+    return "WARC record without Content-Length: where it ends is unknown"
 
 
 def _bare_page(record) -> bool:
