@@ -184,12 +184,13 @@ def tree_paths(record: Record) -> tuple[str, str]:
     return path, path
 
 
-def record_identity(record: Record) -> str:
-    """A record whatever its input path is spelt like: its file's real path, and its place in that
-    file (``#line``, ``@offset``) for a JSONL or WARC record."""
-    if record.source == "-" or not record.key.startswith(record.source):
-        return record.key
-    return os.path.realpath(record.source) + record.key[len(record.source):]
+def record_identity(record: Record) -> tuple[str, str]:
+    """A record whatever its input path is spelt like: its file's absolute path, and its place in
+    that file (``#line``, ``@offset``) for a JSONL or WARC record; and that file."""
+    if record.source == "<stdin>" or not record.key.startswith(record.source):
+        return record.key, record.source
+    source = os.path.abspath(record.source)
+    return source + record.key[len(record.source):], source
 
 
 def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
@@ -272,7 +273,7 @@ def run_batch(items: Iterable[Item], options: BatchOptions, total: int | None = 
             for item in chunk:
                 finished = item.key in done
                 if tree is not None and isinstance(item, Record):
-                    relative, finished = tree.claim(record_identity(item), *tree_paths(item))
+                    relative, finished = tree.claim(*record_identity(item), *tree_paths(item))
                     if not finished:
                         paths.setdefault(item.key, deque()).append(relative)
                 if finished:

@@ -90,8 +90,8 @@ TREE_INDEX_NAME = ".declutter-index.jsonl"  # in an output directory: which reco
 
 class TreeWriter:
     """One ``.txt`` file per record under ``root``, no two records of a run on the same file. Each
-    file written is noted in ``TREE_INDEX_NAME`` under the record's identity (its file's real path,
-    and its place in that file: the same however the input is spelt), so that
+    file written is noted in ``TREE_INDEX_NAME`` under the record's identity (its file's absolute
+    path, and its place in that file: the same however the input is spelt), so that
     ``--resume`` knows which records are done and gives the others files of their own, whatever
     changed meanwhile (a record that failed to read before, a new input file)."""
 
@@ -104,20 +104,25 @@ class TreeWriter:
         for stale in root.rglob(f".*.txt.*{_TEMPORARY_SUFFIX}"):
             stale.unlink(missing_ok=True)
         index = root / TREE_INDEX_NAME
-        self.earlier: dict[str, list[str]] = _tree_index(index) if resume else {}
+        self.earlier, self.by_name = _tree_index(index) if resume else ({}, {})
         self.reserved = {self.target(p) for paths in self.earlier.values() for p in paths}  # earlier runs' files
+        self.names_of: dict[str, tuple[str, str]] = {}  # identity → (input file, name)
         self.index = index.open("a" if resume else "w", encoding="utf-8", errors="surrogateescape")
         if resume and index.stat().st_size and not index.read_bytes().endswith(b"\n"):
             self.index.write("\n")  # a line cut short by a kill: the next entry starts a line of its own
 
-    def claim(self, identity: str, preferred: str, alternative: str) -> tuple[str, bool]:
+    def claim(self, identity: str, source: str, preferred: str, alternative: str) -> tuple[str, bool]:
         """The relative path of a record's file, and whether an earlier run (``--resume``) wrote it
-        already. ``identity`` names the record whatever its input path is spelt like: a record an
-        earlier run wrote gets that file again (the n-th record of one identity, the n-th file); any
-        other the first of ``preferred``, ``alternative`` and ``alternative`` numbered (``name-2.txt``,
-        within the name length limit) that no record of this run or an earlier one has."""
-        if self.earlier.get(identity):
-            relative = self.earlier[identity].pop(0)
+        already. ``identity`` names the record whatever its input path is spelt like (``source``:
+        its input file): a record an earlier run wrote gets that file again (the n-th record of one
+        identity, the n-th file), and so does one of the same ``alternative`` name whose earlier
+        input file is gone (the input moved); any other the first of ``preferred``,
+        ``alternative`` and ``alternative`` numbered (``name-2.txt``, within the name length limit)
+        that no record of this run or an earlier one has."""
+        earlier = self.earlier.get(identity) or self._moved(alternative)
+        self.names_of[identity] = (source, alternative)
+        if earlier:
+            relative = earlier.pop(0)
             self.claimed.add(self.target(relative))
             self.names[relative] = identity
             return relative, self.target(relative).exists()
@@ -131,32 +136,45 @@ class TreeWriter:
                 return relative, False
         raise AssertionError("unreachable: numbered names never run out")
 
+    def _moved(self, name: str) -> list[str] | None:
+        """The earlier files of a record named ``name`` whose input file no longer exists."""
+        for identity, source in self.by_name.get(name, ()):
+            if self.earlier.get(identity) and not os.path.exists(source):
+                return self.earlier[identity]
+        return None
+
     def target(self, relative: str) -> Path:
         return self.root / safe_relative_path(relative)
 
     def write(self, relative: str, text: str) -> None:
         atomic_write(self.target(relative), text + "\n" if text else "")
-        self.index.write(json.dumps({"record": self.names.pop(relative), "path": relative}, ensure_ascii=False) + "\n")
+        identity = self.names.pop(relative)
+        source, name = self.names_of[identity]
+        entry = {"record": identity, "source": source, "name": name, "path": relative}
+        self.index.write(json.dumps(entry, ensure_ascii=False) + "\n")
         self.index.flush()
 
     def close(self) -> None:
         self.index.close()
 
 
-def _tree_index(path: Path) -> dict[str, list[str]]:
-    """A record's identity → the files an earlier run wrote for records of it, in order; a line
-    cut short by a kill is no entry (its record is cleaned again)."""
+def _tree_index(path: Path) -> tuple[dict[str, list[str]], dict[str, list[tuple[str, str]]]]:
+    """A record's identity → the files an earlier run wrote for records of it, in order; and a
+    record's name → (identity, input file) of those. A line cut short by a kill is no entry (its
+    record is cleaned again)."""
     earlier: dict[str, list[str]] = {}
+    by_name: dict[str, list[tuple[str, str]]] = {}
     if not path.exists():
-        return earlier
+        return earlier, by_name
     with path.open(encoding="utf-8", errors="surrogateescape") as handle:
         for line in handle:
             try:
                 entry = json.loads(line)
                 earlier.setdefault(entry["record"], []).append(entry["path"])
+                by_name.setdefault(entry["name"], []).append((entry["record"], entry["source"]))
             except (ValueError, KeyError, TypeError):
                 continue
-    return earlier
+    return earlier, by_name
 
 
 class LineWriter:

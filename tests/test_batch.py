@@ -223,6 +223,14 @@ def test_resume_tells_apart_two_input_directories_holding_the_same_names(tmp_pat
     assert "read 1, cleaned 1" in done.stderr.decode() and "skipped (already done) 1" in done.stderr.decode()
     assert sorted(p.read_text().split(":")[0] for p in out.glob("*.txt")) == ["Story a", "Story b"]
 
+    (tmp_path / "b").rename(tmp_path / "moved")  # an input directory moved between runs: its files are done
+    done = run(tmp_path / "a", tmp_path / "moved", "-o", out, "--resume", check_rc=0)
+    assert "read 0" in done.stderr.decode() and len(list(out.glob("*.txt"))) == 2
+
+    (tmp_path / "a" / "link.html").symlink_to("one.html")  # a second name of a file: a record of its own
+    done = run(tmp_path / "a", "-o", out, "--resume", check_rc=0)
+    assert "read 1, cleaned 1" in done.stderr.decode() and (out / "link.txt").read_text().startswith("Story a")
+
 
 def test_site_repetition_drops_what_repeats_across_a_site_but_not_a_shared_quote(tmp_path):
     quote = "“We will rebuild the pier before summer,” the mayor said at the harbour meeting on Tuesday evening."

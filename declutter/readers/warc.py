@@ -125,9 +125,12 @@ class _WrongLength(str):
     """The reason of a loss after a record of a plain file whose Content-Length is missing or wrong."""
 
 
+_RECORD_HEAD = re.compile(rb"WARC/1\.[01]\r?\nWARC-")  # a record's first two lines, even glued to the text before
+
+
 def _holds_record_start(path: Path, start: int, end: int | None) -> bool:
-    """Whether "WARC/1." occurs in the file between ``start`` and ``end`` (the end of the file
-    when None): a record's start, even one glued to the text before it."""
+    """Whether a record's head (``_RECORD_HEAD``; an article's words "WARC/1.0 format" are none)
+    occurs in the file between ``start`` and ``end`` (the end of the file when None)."""
     with path.open("rb") as handle:
         handle.seek(start)
         tail = b""
@@ -135,9 +138,9 @@ def _holds_record_start(path: Path, start: int, end: int | None) -> bool:
             block = handle.read(1 << 20 if end is None else min(1 << 20, end - handle.tell()))
             if not block:
                 return False
-            if b"WARC/1." in tail + block:
+            if _RECORD_HEAD.search(tail + block):
                 return True
-            tail = block[-8:]
+            tail = block[-32:]
         return False
 
 
