@@ -98,17 +98,16 @@ class TreeWriter:
     def __init__(self, root: Path, resume: bool = False) -> None:
         self.root = root
         self.claimed: set[Path] = set()
-        self.names: dict[str, str] = {}  # path claimed → the record's own name
+        self.entries: dict[str, dict] = {}  # path claimed → its index entry, written with the file
         root.mkdir(parents=True, exist_ok=True)
         # a run killed mid-write leaves its temporary file (".page.txt.x1y2.tmp") behind
         for stale in root.rglob(f".*.txt.*{_TEMPORARY_SUFFIX}"):
             stale.unlink(missing_ok=True)
         index = root / TREE_INDEX_NAME
-        self.earlier, self.by_name = _tree_index(index) if resume else ({}, {})
+        self.earlier, self.by_name, torn = _tree_index(index) if resume else ({}, {}, False)
         self.reserved = {self.target(p) for paths in self.earlier.values() for p in paths}  # earlier runs' files
-        self.names_of: dict[str, tuple[str, str]] = {}  # identity → (input file, name)
         self.index = index.open("a" if resume else "w", encoding="utf-8", errors="surrogateescape")
-        if resume and index.stat().st_size and not index.read_bytes().endswith(b"\n"):
+        if torn:
             self.index.write("\n")  # a line cut short by a kill: the next entry starts a line of its own
 
     def claim(self, identity: str, source: str, preferred: str, alternative: str) -> tuple[str, bool]:
@@ -120,11 +119,10 @@ class TreeWriter:
         ``alternative`` and ``alternative`` numbered (``name-2.txt``, within the name length limit)
         that no record of this run or an earlier one has."""
         earlier = self.earlier.get(identity) or self._moved(alternative)
-        self.names_of[identity] = (source, alternative)
         if earlier:
             relative = earlier.pop(0)
             self.claimed.add(self.target(relative))
-            self.names[relative] = identity
+            self.entries[relative] = {"record": identity, "source": source, "name": alternative, "path": relative}
             return relative, self.target(relative).exists()
         base = self.target(alternative)
         numbered = (base.with_name(safe_name(f"{base.stem[: _MAX_NAME - 20]}-{n}{base.suffix}")) for n in count(2))
@@ -132,7 +130,7 @@ class TreeWriter:
             if target not in self.claimed and target not in self.reserved:
                 self.claimed.add(target)
                 relative = target.relative_to(self.root).as_posix()
-                self.names[relative] = identity
+                self.entries[relative] = {"record": identity, "source": source, "name": alternative, "path": relative}
                 return relative, False
         raise AssertionError("unreachable: numbered names never run out")
 
@@ -148,24 +146,22 @@ class TreeWriter:
 
     def write(self, relative: str, text: str) -> None:
         atomic_write(self.target(relative), text + "\n" if text else "")
-        identity = self.names.pop(relative)
-        source, name = self.names_of[identity]
-        entry = {"record": identity, "source": source, "name": name, "path": relative}
-        self.index.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        self.index.write(json.dumps(self.entries.pop(relative), ensure_ascii=False) + "\n")
         self.index.flush()
 
     def close(self) -> None:
         self.index.close()
 
 
-def _tree_index(path: Path) -> tuple[dict[str, list[str]], dict[str, list[tuple[str, str]]]]:
-    """A record's identity → the files an earlier run wrote for records of it, in order; and a
-    record's name → (identity, input file) of those. A line cut short by a kill is no entry (its
-    record is cleaned again)."""
+def _tree_index(path: Path) -> tuple[dict[str, list[str]], dict[str, list[tuple[str, str]]], bool]:
+    """A record's identity → the files an earlier run wrote for records of it, in order; a
+    record's name → (identity, input file) of those; and whether the last line was cut short by a
+    kill (no entry: its record is cleaned again)."""
     earlier: dict[str, list[str]] = {}
     by_name: dict[str, list[tuple[str, str]]] = {}
     if not path.exists():
-        return earlier, by_name
+        return earlier, by_name, False
+    line = "\n"
     with path.open(encoding="utf-8", errors="surrogateescape") as handle:
         for line in handle:
             try:
@@ -174,7 +170,7 @@ def _tree_index(path: Path) -> tuple[dict[str, list[str]], dict[str, list[tuple[
                 by_name.setdefault(entry["name"], []).append((entry["record"], entry["source"]))
             except (ValueError, KeyError, TypeError):
                 continue
-    return earlier, by_name
+    return earlier, by_name, not line.endswith("\n")
 
 
 class LineWriter:

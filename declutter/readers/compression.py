@@ -13,9 +13,15 @@ from typing import BinaryIO
 
 import zstandard
 
-COMPRESSION_SUFFIXES = (".gz", ".bz2", ".xz", ".zst")
 #: what reading a damaged or cut compressed file raises, by decompressor
 DECOMPRESSION_ERRORS = (OSError, EOFError, zlib.error, lzma.LZMAError, zstandard.ZstdError)
+_OPENERS = {  # compression suffix → how a file of it is opened for reading bytes
+    ".gz": lambda path: gzip.open(path, "rb"),
+    ".bz2": lambda path: bz2.open(path, "rb"),
+    ".xz": lambda path: lzma.open(path, "rb"),
+    ".zst": lambda path: io.BufferedReader(_ZstdReader(path.open("rb"))),  # defined below
+}
+COMPRESSION_SUFFIXES = tuple(_OPENERS)
 
 
 def without_compression(name: str) -> str:
@@ -27,15 +33,8 @@ def without_compression(name: str) -> str:
 def open_decompressed(path: Path) -> BinaryIO:
     """The file opened for reading bytes, decompressed as it is read when its name says so."""
     name = path.name.lower()
-    if name.endswith(".gz"):
-        return gzip.open(path, "rb")
-    if name.endswith(".bz2"):
-        return bz2.open(path, "rb")
-    if name.endswith(".xz"):
-        return lzma.open(path, "rb")
-    if name.endswith(".zst"):
-        return io.BufferedReader(_ZstdReader(path.open("rb")))
-    return path.open("rb")
+    opener = next((open_ for suffix, open_ in _OPENERS.items() if name.endswith(suffix)), None)
+    return opener(path) if opener else path.open("rb")
 
 
 #: compressed bytes decompressed at a time: a Zstandard block of 3 bytes can stand for 128 KB, so a
@@ -78,3 +77,4 @@ class _ZstdReader(io.RawIOBase):
     def close(self) -> None:
         self.raw.close()
         super().close()
+

@@ -267,8 +267,7 @@ def _warc_items(open_file, source: str, max_bytes: int | None, start: int = 0) -
     read_to = start  # where the last record read ends
     with open_file() as handle:
         handle.seek(start)
-        head = handle.read(64)
-        one_stream = head.startswith(_GZIP_MAGIC)  # a gzip stream from the first byte: maybe one for the whole file
+        one_stream = handle.read(2) == _GZIP_MAGIC  # a gzip stream from the first byte: maybe one for the whole file
         size = os.fstat(handle.fileno()).st_size if hasattr(handle, "fileno") else None  # a gunzipped stream has none
         handle.seek(start)
         iterator = ArchiveIterator(handle, check_digests=True)
@@ -373,8 +372,8 @@ def _brotli_decoded(data: bytes, max_bytes: int | None) -> tuple[bytes | None, s
 
 def _without_length(record, iterator) -> str | None:
     """Why a record of an uncompressed WARC file without Content-Length cannot be trusted: warcio
-    reads it to the end of the file, over every record after it (which are then read again from
-    where the next one starts)."""
+    reads it to the end of the file, over every record after it (in a file, :func:`read_warc`
+    reads on from where the next one starts)."""
     if record.length is not None or record.format != "warc" or iterator.reader.decompressor is not None:
         return None
     return "WARC record without Content-Length: where it ends is unknown"
